@@ -1,0 +1,11 @@
+/**
+ * Object keys are chosen by the service ("files/<id>") or named by an admin
+ * importing an existing object. Either way they must be plain relative paths:
+ * no empty, "." or ".." segments, no backslashes or control characters, so a
+ * key can never point outside the store's root.
+ */
+export function isSafeObjectKey(key: string): boolean {
+  if (key.length === 0 || key.length > 1024) return false
+  if (/[\u0000-\u001f\u007f\\]/.test(key)) return false
+  return key.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..')
+}

@@ -1,0 +1,17 @@
+import { base64url, randomBytes } from './encoding'
+
+/**
+ * Identifiers of files, links, keys and transfers: 60 random bits, 10 URL-safe
+ * characters. Short on purpose: link and file ids ride inside every token,
+ * and a whole link URL must stay under 300 characters.
+ */
+export function newId(): string {
+  return base64url(randomBytes(8)).slice(0, 10)
+}
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{10}$/
+
+/** An API key secret: 256 random bits, recognisable by its prefix. */
+export function newApiKeySecret(): string {
+  return `fl_${base64url(randomBytes(32))}`
+}

@@ -1,0 +1,60 @@
+/** The records the service keeps. Times are milliseconds since the epoch. */
+
+export type Role = 'admin' | 'user'
+
+export interface ApiKeyRecord {
+  id: string
+  name: string
+  role: Role
+  /** SHA-256 of the secret, hex; the secret itself is never stored. */
+  hash: string
+  createdAt: number
+  disabledAt: number | null
+}
+
+/** Who is calling the issuer API. */
+export interface Principal {
+  keyId: string
+  role: Role
+}
+
+export interface FileRecord {
+  id: string
+  ownerId: string
+  name: string
+  size: number
+  contentType: string
+  sha256: string | null
+  objectKey: string
+  createdAt: number
+  deletedAt: number | null
+}
+
+export interface LinkRecord {
+  id: string
+  fileId: string
+  ownerId: string
+  /** Overrides the file's name in Content-Disposition. */
+  filename: string | null
+  maxDownloads: number
+  /** The file's size when the link was issued: one download's worth of bytes. */
+  size: number
+  /** Counted downloads (API.md counting rule 2). */
+  downloads: number
+  /** Bytes written for the link and settled (rule 3). */
+  charged: number
+  /** Bytes given back for cut transfers (rule 3), capped over the link's life. */
+  refunded: number
+  createdAt: number
+  notBefore: number | null
+  expiresAt: number
+  revokedAt: number | null
+}
+
+/** A link with its file, as a download needs them. */
+export interface LinkTarget {
+  link: LinkRecord
+  file: FileRecord
+}
+
+export type LinkStatus = 'active' | 'expired' | 'revoked' | 'exhausted' | 'file_deleted'

@@ -1,0 +1,45 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { FuselinkError, toProblem } from '../core/errors'
+import type { Services } from './services'
+import { errorPage } from './views/error-page'
+
+/** Recipient routes answer people with a page when they ask for HTML (API.md, "Errors"). */
+function wantsHtml(c: Context): boolean {
+  const path = c.req.path
+  if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false
+  return /\btext\/html\b/i.test(c.req.header('accept') ?? '')
+}
+
+export function asFuselinkError(error: unknown): FuselinkError | null {
+  if (error instanceof FuselinkError) return error
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new FuselinkError('payload_too_large')
+    if (error.status >= 400 && error.status < 500) return new FuselinkError('invalid_request', error.message || undefined)
+  }
+  return null
+}
+
+/** The one place where errors become HTTP: problem+json, or an HTML page for people. */
+export async function problemResponse(c: Context, error: FuselinkError): Promise<Response> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
+  if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
+  if (error.code === 'rate_limited') headers['Retry-After'] = '60'
+  if (error.code === 'storage_unavailable') headers['Retry-After'] = '5'
+  if (wantsHtml(c)) {
+    return c.html(await errorPage(error), error.status as 400, headers)
+  }
+  return new Response(JSON.stringify(toProblem(error)), {
+    status: error.status,
+    headers: { ...headers, 'Content-Type': 'application/problem+json' },
+  })
+}
+
+export function onError(services: Services) {
+  return (error: Error, c: Context): Promise<Response> => {
+    const known = asFuselinkError(error)
+    if (known) return problemResponse(c, known)
+    services.log('unhandled error', { method: c.req.method, route: c.req.routePath, error: error.stack ?? String(error) })
+    return problemResponse(c, new FuselinkError('internal_error', 'Something went wrong on our side.'))
+  }
+}

@@ -1,0 +1,74 @@
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DiskObjectStore } from '../adapters/disk-store'
+import { S3ObjectStore } from '../adapters/s3-store'
+import { SqlStateStore } from '../adapters/sql-state'
+import { SqliteDatabase } from '../adapters/sqlite-database'
+import { ConfigError } from '../core/errors'
+import { createApp } from '../http/app'
+import { assembleServices } from '../http/services'
+import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
+import { readNodeConfig } from './config'
+import { applyMigrations } from './migrate'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+const SWEEP_EVERY_MS = 60_000
+
+function log(message: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`)
+}
+
+async function main(): Promise<void> {
+  const config = readNodeConfig(process.env)
+  const dataDir = resolve(config.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+
+  const database = new SqliteDatabase(join(dataDir, 'fuselink.db'))
+  const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
+  if (applied.length > 0) log('migrations applied', { applied })
+  const state = new SqlStateStore(database)
+  const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+
+  const services = assembleServices({
+    config,
+    state,
+    objects,
+    keys: await loadKeyRing({ ...config, dataDir }),
+    adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
+    clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
+    log,
+  })
+
+  const server = serve({ fetch: createApp(services).fetch, port: config.port, hostname: config.host }, (info) => {
+    process.stdout.write(`fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`)
+  })
+
+  const sweep = setInterval(() => {
+    state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
+  }, SWEEP_EVERY_MS)
+  sweep.unref()
+
+  const stop = () => {
+    clearInterval(sweep)
+    server.close(() => {
+      database.close()
+      process.exit(0)
+    })
+    setTimeout(() => process.exit(0), 5000).unref()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`fuselink: bad configuration: ${error.message}\n`)
+  } else {
+    process.stderr.write(`fuselink: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+  process.exit(1)
+})
