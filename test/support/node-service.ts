@@ -1,0 +1,107 @@
+import { PutObjectCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './ports'
+import { startS3rver, type S3Server } from './s3rver'
+import type { ServiceTarget, TargetOptions } from './target'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface NodeProcess {
+  child: ChildProcess
+  stdout: string[]
+  stderr: string[]
+  exited: Promise<number | null>
+}
+
+/** Runs the real Node entry (`src/node/main.ts`) exactly as `npm start` does, and waits until it listens. */
+export async function spawnNodeEntry(env: Record<string, string>, waitFor = /listening on/): Promise<NodeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/node/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr.join('')}`)), 30_000)
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      stdout.push(text)
+      if (waitFor.test(stdout.join(''))) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => stderr.push(text))
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${stderr.join('')}`))
+    })
+  })
+  return { child, stdout, stderr, exited }
+}
+
+export async function stopProcess(process: NodeProcess): Promise<void> {
+  if (process.child.exitCode !== null) return
+  process.child.kill('SIGTERM')
+  await process.exited
+}
+
+/** fuselink on Node with its SQLite file in a temp dir, objects on disk or in s3rver. */
+export async function startNodeService(store: 'disk' | 's3', options: TargetOptions = {}): Promise<ServiceTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), `fuselink-node-${store}-`))
+  const s3: S3Server | null = store === 's3' ? await startS3rver() : null
+  const port = await freePort()
+  const adminKey = `test-admin-${Math.random().toString(36).slice(2)}-key`
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: adminKey,
+    ...(s3?.env ?? {}),
+    ...options.env,
+  }
+  let running = await spawnNodeEntry(env)
+  const client = s3
+    ? new S3Client({
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      })
+    : null
+
+  return {
+    name: `node+${store}`,
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey,
+    async putObject(key, body, contentType = 'application/octet-stream') {
+      if (client && s3) {
+        await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))
+      } else {
+        const path = join(dataDir, 'objects', key)
+        mkdirSync(dirname(path), { recursive: true })
+        writeFileSync(path, body)
+      }
+    },
+    async removeObject(key) {
+      if (client && s3) await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
+      else await rm(join(dataDir, 'objects', key), { force: true })
+    },
+    async restart() {
+      await stopProcess(running)
+      running = await spawnNodeEntry(env)
+    },
+    async stop() {
+      await stopProcess(running)
+      client?.destroy()
+      await s3?.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
