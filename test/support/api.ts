@@ -49,7 +49,7 @@ export class Api {
   }
 }
 
-export function bytes(length: number, seed = 1): Uint8Array {
+export function bytes(length: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(length)
   let x = seed >>> 0 || 1
   for (let i = 0; i < length; i++) {

@@ -61,6 +61,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATA_DIR: dataDir,
     ADMIN_API_KEY: adminKey,
     ...(s3?.env ?? {}),
