@@ -27,7 +27,7 @@ function encodeRfc5987(value: string): string {
 }
 
 function asciiFallback(name: string): string {
-  return name.replace(/[^\x20-\x7e]|["\\%]/g, '_')
+  return name.replace(/[^\x20-\x7e]|["\\%]/gu, '_')
 }
 
 /**

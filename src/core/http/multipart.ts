@@ -93,7 +93,10 @@ function parseDisposition(value: string): { name?: string; filename?: string } {
           // a broken filename* falls back to the plain filename
         }
       }
-    } else if (!(key === 'filename' && out.filename !== undefined)) {
+    } else if (key === 'filename') {
+      // Browsers escape '"', CR and LF in file names as %22, %0D and %0A (HTML's form encoding).
+      out.filename ??= raw.replace(/%(22|0D|0A)/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    } else {
       out[key] = raw
     }
   }

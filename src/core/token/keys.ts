@@ -90,7 +90,7 @@ export async function importSigningKey(value: string, setting = 'TOKEN_SIGNING_K
 
 /** A short, stable id for an HMAC secret that reveals nothing useful about it. */
 export async function hmacKid(secret: string): Promise<string> {
-  return (await sha256Hex(`fuselink kid\n${secret}`)).slice(0, 8)
+  return (await sha256Hex(`fuselink kid\n${secret}`)).slice(0, 4)
 }
 
 /** TOKEN_VERIFY_KEYS: a JWKS of earlier keys still accepted during a rotation. */
@@ -113,10 +113,10 @@ export function publicJwks(ring: KeyRing): { keys: JWK[] } {
   return { keys: [...ring.verify.values()].flatMap((k) => (k.publicJwk ? [k.publicJwk] : [])) }
 }
 
-/** A fresh Ed25519 private JWK with a thumbprint-derived kid: the embedded default on Node. */
+/** A fresh Ed25519 private JWK: the embedded default on Node. Its kid is short because it rides in every link. */
 export async function generateSigningJwk(): Promise<JWK> {
   const { privateKey } = await generateKeyPair('EdDSA', { extractable: true })
   const jwk = await exportJWK(privateKey)
-  const kid = (await calculateJwkThumbprint(jwk)).slice(0, 6)
+  const kid = (await calculateJwkThumbprint(jwk)).slice(0, 4)
   return { ...jwk, kid, alg: 'EdDSA' }
 }

@@ -1,0 +1,226 @@
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { describe, expect, test } from 'vitest'
+import { ConfigError, FuselinkError } from '../../src/core/errors'
+import {
+  createKeyRing,
+  generateSigningJwk,
+  importSigningKey,
+  importVerifyKeys,
+  publicJwks,
+  signLinkToken,
+  TokenVerifier,
+  verifyLinkToken,
+  type KeyRing,
+  type LinkClaims,
+} from '../../src/core/token'
+
+const claims: LinkClaims = { jti: 'link000001', fid: 'file000001', max: 3, iat: 1_800_000_000, exp: 1_800_086_400 }
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const parts = (token: string) => token.split('.') as [string, string, string]
+const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString())
+
+async function ringFrom(jwk: JWK | string, previous?: string): Promise<KeyRing> {
+  const signing = await importSigningKey(typeof jwk === 'string' ? jwk : JSON.stringify(jwk))
+  return createKeyRing(signing, previous ? await importVerifyKeys(previous) : [])
+}
+
+async function expectInvalid(ring: KeyRing, token: string) {
+  const error = await verifyLinkToken(ring, token).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(FuselinkError)
+  expect((error as FuselinkError).code).toBe('invalid_token')
+  expect((error as FuselinkError).status).toBe(403)
+}
+
+describe('signing and verifying', () => {
+  test.each([
+    ['EdDSA', async () => generateSigningJwk()],
+    [
+      'ES256',
+      async () => {
+        const { privateKey } = await generateKeyPair('ES256', { extractable: true })
+        return { ...(await exportJWK(privateKey)), kid: 'p256-1' }
+      },
+    ],
+    ['HS256', async () => 'a-secret-of-at-least-thirty-two-bytes!'],
+  ] as const)('%s round-trips the link claims with typ and kid in the header', async (alg, make) => {
+    const ring = await ringFrom(await make())
+    const token = await signLinkToken(ring, claims)
+    const [header] = parts(token)
+    expect(json(header)).toEqual({ alg, typ: 'fuselink+jwt', kid: ring.signing.kid })
+    expect(await verifyLinkToken(ring, token)).toMatchObject(claims)
+  })
+
+  test('a link URL stays under 300 characters with the default EdDSA key and the largest limit', async () => {
+    const ring = await ringFrom(await generateSigningJwk())
+    const token = await signLinkToken(ring, { ...claims, max: 10_000 })
+    expect(`https://share.example.com/s/${token}`.length).toBeLessThan(300)
+  })
+
+  test('is deterministic for EdDSA, so a link can be signed again from its stored claims', async () => {
+    const ring = await ringFrom(await generateSigningJwk())
+    expect(await signLinkToken(ring, claims)).toBe(await signLinkToken(ring, claims))
+  })
+})
+
+describe('attacks and forgeries, all refused as 403 invalid_token', async () => {
+  const jwk = await generateSigningJwk()
+  const ring = await ringFrom(jwk)
+  const token = await signLinkToken(ring, claims)
+  const [header, payload, signature] = parts(token)
+  const { d: _private, ...publicJwk } = jwk
+
+  const vectors: [string, () => Promise<string> | string][] = [
+    ['alg none, no signature', () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.`],
+    ['alg none with the old signature', () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.${signature}`],
+    ['payload tampering (raised limit)', () => `${header}.${b64({ ...json(payload), max: 1000 })}.${signature}`],
+    ['payload tampering (other file)', () => `${header}.${b64({ ...json(payload), fid: 'file000002' })}.${signature}`],
+    ['payload tampering (later expiry)', () => `${header}.${b64({ ...json(payload), exp: claims.exp + 86400 })}.${signature}`],
+    [
+      'HS256 signed with the public key (algorithm confusion)',
+      () =>
+        new SignJWT({ fid: claims.fid, max: claims.max })
+          .setProtectedHeader({ alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid })
+          .setJti(claims.jti)
+          .setIssuedAt(claims.iat)
+          .setExpirationTime(claims.exp)
+          .sign(new TextEncoder().encode(JSON.stringify(publicJwk))),
+    ],
+    [
+      'HS256 signed with the raw public key bytes',
+      () =>
+        new SignJWT({ fid: claims.fid, max: claims.max })
+          .setProtectedHeader({ alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid })
+          .setJti(claims.jti)
+          .setIssuedAt(claims.iat)
+          .setExpirationTime(claims.exp)
+          .sign(Buffer.from(publicJwk.x!, 'base64url')),
+    ],
+    ['unknown kid', () => `${b64({ ...json(header), kid: 'nobody' })}.${payload}.${signature}`],
+    ['no kid', () => `${b64({ alg: 'EdDSA', typ: 'fuselink+jwt' })}.${payload}.${signature}`],
+    [
+      'signed by another key with the same kid',
+      async () => signLinkToken(await ringFrom({ ...(await generateSigningJwk()), kid: ring.signing.kid }), claims),
+    ],
+    [
+      'a plain JWT without the fuselink typ',
+      () =>
+        new SignJWT({ fid: claims.fid, max: claims.max })
+          .setProtectedHeader({ alg: 'EdDSA', kid: ring.signing.kid })
+          .setJti(claims.jti)
+          .setIssuedAt(claims.iat)
+          .setExpirationTime(claims.exp)
+          .sign(ring.signing.signingKey),
+    ],
+    [
+      'missing claims',
+      () =>
+        new SignJWT({ fid: claims.fid })
+          .setProtectedHeader({ alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid })
+          .setIssuedAt(claims.iat)
+          .setExpirationTime(claims.exp)
+          .sign(ring.signing.signingKey),
+    ],
+    [
+      'claims of the wrong type',
+      () =>
+        new SignJWT({ fid: claims.fid, max: '3' })
+          .setProtectedHeader({ alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid })
+          .setJti(claims.jti)
+          .setIssuedAt(claims.iat)
+          .setExpirationTime(claims.exp)
+          .sign(ring.signing.signingKey),
+    ],
+    ['truncated signature', () => token.slice(0, -10)],
+    ['truncated to two parts', () => `${header}.${payload}`],
+    ['oversized (over 1 KiB)', () => `${header}.${b64({ ...json(payload), pad: 'x'.repeat(1100) })}.${signature}`],
+    ['garbage', () => 'not-a-token'],
+    ['empty', () => ''],
+    ['JSON instead of a JWS', () => JSON.stringify({ token })],
+    ['header that is not JSON', () => `${Buffer.from('{nope').toString('base64url')}.${payload}.${signature}`],
+  ]
+
+  test.each(vectors)('%s', async (_name, make) => {
+    await expectInvalid(ring, await make())
+  })
+})
+
+describe('time is not judged by the signature check', () => {
+  test('an expired token still verifies, so the link policy can name it link_expired or allow a resume', async () => {
+    const ring = await ringFrom(await generateSigningJwk())
+    const old = { ...claims, iat: 1_000_000_000, exp: 1_000_000_060 }
+    expect(await verifyLinkToken(ring, await signLinkToken(ring, old))).toMatchObject(old)
+  })
+})
+
+describe('rotation', () => {
+  test('tokens of a previous key verify through TOKEN_VERIFY_KEYS; unlisted keys do not', async () => {
+    const oldJwk = await generateSigningJwk()
+    const oldRing = await ringFrom(oldJwk)
+    const oldToken = await signLinkToken(oldRing, claims)
+    const { d: _d, ...oldPublic } = oldJwk
+    const newRing = await ringFrom(await generateSigningJwk(), JSON.stringify({ keys: [oldPublic] }))
+    expect(await verifyLinkToken(newRing, oldToken)).toMatchObject(claims)
+    await expectInvalid(await ringFrom(await generateSigningJwk()), oldToken)
+    expect(publicJwks(newRing).keys.map((k) => k.kid).sort()).toEqual([newRing.signing.kid, oldJwk.kid].sort())
+  })
+
+  test('an earlier HS256 secret can be kept as an oct JWK', async () => {
+    const secret = 'the-old-secret-of-thirty-two-bytes-or-more'
+    const oldRing = await ringFrom(secret)
+    const oldToken = await signLinkToken(oldRing, claims)
+    const oct = { kty: 'oct', k: Buffer.from(secret).toString('base64url'), kid: oldRing.signing.kid }
+    const newRing = await ringFrom(await generateSigningJwk(), JSON.stringify({ keys: [oct] }))
+    expect(await verifyLinkToken(newRing, oldToken)).toMatchObject(claims)
+    expect(publicJwks(newRing).keys).toHaveLength(1)
+  })
+
+  test('the JWKS never carries private material', async () => {
+    const ring = await ringFrom(await generateSigningJwk())
+    for (const key of publicJwks(ring).keys) {
+      expect(key).not.toHaveProperty('d')
+      expect(key).toMatchObject({ use: 'sig', kid: ring.signing.kid, alg: 'EdDSA' })
+    }
+  })
+})
+
+describe('key configuration errors name the setting', () => {
+  test.each([
+    ['a short HS256 secret', 'too-short'],
+    ['JSON that does not parse', '{"kty":'],
+    ['a JWK without kid', async () => JSON.stringify({ ...(await generateSigningJwk()), kid: undefined })],
+    [
+      'a public key where a private one is needed',
+      async () => {
+        const { d: _d, ...pub } = await generateSigningJwk()
+        return JSON.stringify(pub)
+      },
+    ],
+    ['an unsupported key type', JSON.stringify({ kty: 'RSA', n: 'AQAB', e: 'AQAB', d: 'AQAB', kid: 'rsa' })],
+  ] as const)('%s', async (_name, value) => {
+    const text = typeof value === 'function' ? await value() : value
+    const error = await importSigningKey(text).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).setting).toBe('TOKEN_SIGNING_KEY')
+  })
+
+  test('TOKEN_VERIFY_KEYS must be a JWKS', async () => {
+    const error = await importVerifyKeys('[]').catch((e: unknown) => e)
+    expect((error as ConfigError).setting).toBe('TOKEN_VERIFY_KEYS')
+  })
+})
+
+describe('TokenVerifier', () => {
+  test('remembers verified tokens only, and never lets a tampered one through', async () => {
+    const ring = await ringFrom(await generateSigningJwk())
+    const verifier = new TokenVerifier(ring, 2)
+    const token = await signLinkToken(ring, claims)
+    expect(await verifier.verify(token)).toMatchObject(claims)
+    expect(await verifier.verify(token)).toMatchObject(claims)
+    const [header, payload, signature] = parts(token)
+    const tampered = `${header}.${b64({ ...json(payload), max: 99 })}.${signature}`
+    await expect(verifier.verify(tampered)).rejects.toMatchObject({ code: 'invalid_token' })
+    // Bounded: older entries are dropped, and still verify when asked again.
+    for (let i = 0; i < 3; i++) await verifier.verify(await signLinkToken(ring, { ...claims, jti: `link00000${i}` }))
+    expect(await verifier.verify(token)).toMatchObject(claims)
+  })
+})
