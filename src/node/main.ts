@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true })
+  const keys = await loadKeyRing({ ...config, dataDir })
 
   const database = new SqliteDatabase(join(dataDir, 'fuselink.db'))
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     config,
     state,
     objects,
-    keys: await loadKeyRing({ ...config, dataDir }),
+    keys,
     adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
