@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { spawnNodeEntry, stopProcess, ROOT, type NodeProcess } from '../../test/support/node-service'
+import { freePort } from '../../test/support/ports'
+
+/**
+ * Child processes and temp dirs of a bench run. Whatever happens (a thrown
+ * error, Ctrl-C), they are killed and removed when this process exits.
+ */
+const temps: string[] = []
+const children: ChildProcess[] = []
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  temps.push(dir)
+  return dir
+}
+
+export function cleanupAll(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+process.once('exit', cleanupAll)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanupAll()
+    process.exit(130)
+  })
+}
+
+export interface S3rverProcess {
+  endpoint: string
+  bucket: string
+  accessKeyId: string
+  secretAccessKey: string
+  /** The settings fuselink reads to use this server. */
+  env: Record<string, string>
+  child: ChildProcess
+}
+
+/** s3rver in its own process (bench/s3rver-process.ts), so it has an event loop to itself. */
+export async function startS3rverProcess(): Promise<S3rverProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/s3rver-process.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  children.push(child)
+  const line = await new Promise<string>((resolve, reject) => {
+    let text = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk
+      const end = text.indexOf('\n')
+      if (end >= 0) resolve(text.slice(0, end))
+    })
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)))
+  })
+  return { ...JSON.parse(line), child }
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await Promise.race([exited, sleep(8000)])
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+}
+
+export interface Server {
+  name: string
+  origin: string
+  pid: number
+  process: NodeProcess
+  profilePath: string | null
+}
+
+export interface ServerOptions {
+  adminKey: string
+  /** Extra settings, e.g. the S3 ones. */
+  env?: Record<string, string>
+  /**
+   * When set, the server loads bench/lib/profiler-hook.mjs: startProfile()
+   * and stopProfile() then record a V8 CPU profile to this path.
+   */
+  profilePath?: string | null
+  /** Sampling interval of the profile, µs. */
+  profileInterval?: number
+}
+
+/** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
+export async function startServer(name: string, options: ServerOptions): Promise<Server> {
+  const port = await freePort()
+  const dataDir = tempDir(`fuselink-bench-${name}-`)
+  const running = await spawnNodeEntry({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_API_KEY: options.adminKey,
+    RATE_LIMIT: '0',
+    MAX_UPLOAD_BYTES: String(1024 ** 3),
+    ...(options.profilePath
+      ? {
+          NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'bench/lib/profiler-hook.mjs')).href}`,
+          FUSELINK_BENCH_CPU_PROFILE: options.profilePath,
+          FUSELINK_BENCH_CPU_PROFILE_INTERVAL: String(options.profileInterval ?? 200),
+        }
+      : {}),
+    ...options.env,
+  })
+  children.push(running.child)
+  return { name, origin: `http://127.0.0.1:${port}`, pid: running.child.pid!, process: running, profilePath: options.profilePath ?? null }
+}
+
+async function waitForFile(path: string, what: string): Promise<void> {
+  for (let waited = 0; !existsSync(path); waited += 10) {
+    if (waited > 20_000) throw new Error(`timed out waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+/** Starts the server's profiler (see bench/lib/profiler-hook.mjs) and waits until it runs. */
+export async function startProfile(server: Server): Promise<void> {
+  if (!server.profilePath) throw new Error(`${server.name} was not started with a profile path`)
+  server.process.child.kill('SIGUSR2')
+  await waitForFile(`${server.profilePath}.started`, 'the profiler to start')
+}
+
+/** Stops the server's profiler and waits for the .cpuprofile; returns its path. */
+export async function stopProfile(server: Server): Promise<string> {
+  if (!server.profilePath) throw new Error(`${server.name} was not started with a profile path`)
+  server.process.child.kill('SIGUSR2')
+  await waitForFile(server.profilePath, 'the profile')
+  return server.profilePath
+}
+
+export async function stopServer(server: Server): Promise<void> {
+  await stopProcess(server.process)
+}
