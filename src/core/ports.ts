@@ -63,20 +63,28 @@ export interface TransferStart {
   /** Id of the new transfer row. */
   id: string
   linkId: string
-  /** First byte offset of the transfer, and how many bytes it may send. */
+  /** First byte offset of the transfer, and how many bytes it asks for. */
   start: number
   length: number
-  /** 'fresh' counts a download (rule 2); 'resume' draws on the byte budget (rule 3). */
+  /** Bytes reserved at once; the rest is reserved chunk by chunk as the body streams. */
+  grant: number
+  /**
+   * 'fresh' counts a download (rule 2); 'resume' counts none and is admitted
+   * only if its whole length fits in what is left of the byte budget (rule 3).
+   */
   mode: 'fresh' | 'resume'
   now: number
   /** Until when an unsettled transfer is taken to be alive. */
   leaseUntil: number
-  /** How long after expiry a resume may still start. */
+  /** How long after expiry a resume may still start, in milliseconds. */
   resumeGrace: number
 }
 
+/** Why a transfer could not reserve more: it was told to stop, or the budget is spent for now. */
+export type ReserveOutcome = 'granted' | 'stopped' | 'no_room'
+
 export interface SweepResult {
-  /** Transfers whose lease ran out, settled as cut after sending everything. */
+  /** Transfers whose lease ran out, settled as cut after sending all they were granted. */
   expiredTransfers: number
 }
 
@@ -108,11 +116,18 @@ export interface StateStore {
   /** Sets revoked_at once (idempotent). */
   revokeLink(id: string, at: number): Promise<void>
 
-  /** Counts and reserves atomically; false when a guard refused (limit, budget, state). */
+  /** Counts (fresh) or checks the budget (resume) and reserves `grant` bytes, atomically; false when a guard refused. */
   startTransfer(start: TransferStart): Promise<boolean>
-  /** Gives back the bytes of a cut transfer that a resume from `resumeFrom` fetches again (rule 3). */
-  giveBack(linkId: string, resumeFrom: number, cap: number): Promise<void>
-  /** Charges the bytes actually sent and ends the reservation; idempotent. */
+  /** Reserves `bytes` more for a live transfer if its budget and its stop offset allow (one guarded statement). */
+  reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome>
+  /**
+   * Gives back one transfer's bytes that lie past the start of another
+   * transfer of the link (or past `point`, where a resume wants to begin),
+   * within the allowance `cap` (rule 3); a live transfer so trimmed stops at
+   * that start. True when it freed something.
+   */
+  makeRoom(linkId: string, point: number | null, cap: number): Promise<boolean>
+  /** Records the bytes actually sent and ends the reservation; idempotent. */
   settleTransfer(id: string, sent: number): Promise<void>
   /** Undoes a transfer that failed before its first byte: nothing consumed (rule 4). */
   cancelTransfer(id: string): Promise<void>

@@ -1,16 +1,83 @@
+/*
+ * Counting downloads and bytes (API.md, "Counting"): how this module and the
+ * state store hold rules 2–5 on SQLite and on D1 alike.
+ *
+ * Budget. A link of N downloads and file size S counts d ≤ N downloads; each
+ * adds S to its byte budget. Every transfer row holds bytes against it: while
+ * streaming, what it has been granted; once settled, what it sent; less what
+ * was given back either way. The invariant, kept by guards inside every
+ * statement that raises a holding,
+ *
+ *     sum of holdings ≤ d × S        and        sum of given_back ≤ min(S, 16 MiB),
+ *
+ * and no transfer sends a byte it was not granted, so no sequence of requests
+ * gets more than N × S + min(S, 16 MiB) bytes.
+ *
+ * Reserve in chunks, not whole lengths. A transfer is granted its first
+ * 256 KiB when it starts and asks for more, in chunks doubling up to 4 MiB,
+ * just before it needs them (TransferGrants); each grant is one guarded
+ * UPDATE. Reserving the whole length up front would make an overlapping
+ * request look like an overdraft: aria2c -x4 opens one connection for the
+ * whole file and then three more from the middle while the first still runs,
+ * and a `curl -C -` can arrive before the server noticed its predecessor die.
+ * With chunks, a live transfer holds only what it sent plus one chunk.
+ *
+ *  - A fresh download (no Range, or one from byte 0; any request on a link
+ *    nobody downloaded yet) counts in the same transaction that checks the
+ *    limit: one INSERT guarded by `downloads < max_downloads` and an UPDATE
+ *    that only applies if that row exists. With one download left, exactly
+ *    one of 100 concurrent requests gets a row.
+ *  - A resume (Range from byte X > 0) counts nothing and is admitted only if
+ *    all its bytes fit in what is left; when they do not, first the bytes of
+ *    the link's transfers that lie past X are given back (below), then, if a
+ *    download is left, it counts as a new one; otherwise 410.
+ *  - Streaming, the meter asks for a grant before handing on bytes it does
+ *    not cover. If the budget is spent, the transfer gives back what it can
+ *    and else waits up to 10 s for others to settle, then ends early (the
+ *    connection is aborted, never a short body passed off as complete).
+ *  - At the end the row records what was handed to the response; bytes
+ *    granted but not sent return to the budget. A failure of storage before
+ *    the first byte deletes the row and undoes its count (rule 4).
+ *
+ * Give-back (rule 3). When transfer T has reached past the start X of
+ * another transfer U of the link (or of a resume asking to start at X), T's
+ * bytes past X duplicate U's. Those are given back, within the allowance:
+ * for a settled cut T by raising its given_back; for a live T by moving that
+ * much of its grant to given_back and setting its stop_at to X, so that it
+ * will never be granted more. A live T keeps sending what it was granted
+ * already, which its given_back covers. This is what lets `curl -C -` resume
+ * from 40 % while its killed predecessor still looks alive, and what lets
+ * aria2c's first connection, which runs past the point where its second one
+ * started, leave room for the last one. It happens only when a request would
+ * otherwise not fit, so concurrent downloads that fit are never cut. A
+ * client that aborts on purpose and resumes from byte 1 again and again
+ * gains at most the allowance, once over the link's life.
+ *
+ * D1 has no interactive transactions, so every step is one statement whose
+ * WHERE clause carries its guards and whose amounts depend only on the row it
+ * changes (SET expressions read the row as it was), or a batch whose later
+ * statement applies only if the earlier one inserted its row. No step relies
+ * on reading a value in one statement and trusting it in the next.
+ *
+ * Crashes. A grant renews the transfer's lease, and so does progress every
+ * two minutes; a row whose lease ran out is settled by the sweep as cut after
+ * sending all it was granted, which is at most one chunk past what it sent.
+ * Settled rows are later folded into the link's totals to keep sums short.
+ */
 import type { Clock } from '../clock'
 import { FuselinkError } from '../errors'
-import { parseRange } from '../http/range'
 import { meterStream } from '../http/metered-stream'
+import { parseRange } from '../http/range'
 import { newId } from '../ids'
 import type { LinkTarget } from '../model'
 import { ObjectMissingError, type ObjectStore, type StateStore } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
-import { decideStart, giveBackCap } from './policy'
+import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
+import { decideStart, giveBackCap, type DownloadMode } from './policy'
 
-/** How long an unsettled transfer counts as alive, and how often a running one says so. */
-export const TRANSFER_LEASE_MS = 5 * 60_000
 const LEASE_RENEW_MS = 2 * 60_000
+/** How many transfers a resume may trim before it is judged too big for what is left. */
+const MAX_TRIMS = 8
 
 export interface DownloadDeps {
   state: StateStore
@@ -40,8 +107,9 @@ export function fileEtag(target: LinkTarget): string {
   return `"${target.file.id}.${target.file.size}"`
 }
 
-function matchesAny(header: string, etag: string): boolean {
-  return header.trim() === '*' || header.split(',').some((tag) => tag.trim() === etag)
+/** If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/ is ignored. */
+function noneMatch(header: string, etag: string): boolean {
+  return header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
 /** Checks a token and loads what it points at; the link's own state is not judged yet. */
@@ -57,6 +125,33 @@ export async function resolveToken(deps: Pick<DownloadDeps, 'state' | 'verifier'
 }
 
 /**
+ * Starts a transfer row for bytes start..start+length-1 and reserves its
+ * first chunk; returns the row's id and that chunk, or throws the refusal.
+ */
+async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode, start: number, length: number) {
+  const { link, file } = target
+  const now = deps.clock.now()
+  const grant = Math.min(length, FIRST_GRANT)
+  const base = { linkId: link.id, start, length, grant, now, leaseUntil: now + TRANSFER_LEASE_MS, resumeGrace: deps.resumeGrace }
+
+  if (mode === 'resume') {
+    for (let trims = 0; ; trims++) {
+      const id = newId()
+      if (await deps.state.startTransfer({ ...base, id, mode })) return { id, grant }
+      if (trims === MAX_TRIMS || !(await deps.state.makeRoom(link.id, start, giveBackCap(file.size)))) break
+    }
+  }
+  // A fresh download; or a resume too big for what is left, which may still
+  // be served as a new download if the link has one left.
+  const id = newId()
+  if (await deps.state.startTransfer({ ...base, id, mode: 'fresh' })) return { id, grant }
+  // Another request won the race, or the link changed: say which.
+  const fresh = await deps.state.getLinkTarget(link.id)
+  const again = fresh ? decideStart(fresh.link, fresh.file, 0, deps.clock.now(), deps.resumeGrace) : null
+  throw new FuselinkError(again && !again.ok ? again.code : 'download_limit_reached')
+}
+
+/**
  * One download request, from token to metered body (API.md counting rules).
  * Refusals throw FuselinkError; a body, once returned, settles its transfer
  * by itself when it ends or is cancelled (`ended` resolves then).
@@ -65,60 +160,48 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   const target = await resolveToken(deps, request.token)
   const { link, file } = target
   const etag = fileEtag(target)
-  const now = deps.clock.now()
 
+  // If-Range with anything but the current strong ETag (a date, a weak or old
+  // tag) means the client's copy is not this file: send all of it.
   const rangeHeader = request.ifRange !== null && request.ifRange.trim() !== etag ? null : request.range
   const range = parseRange(rangeHeader, file.size)
   const start = range.kind === 'partial' ? range.start : 0
   const end = range.kind === 'partial' ? range.end : file.size - 1
 
-  const decision = decideStart(link, file, start, now, deps.resumeGrace)
+  const decision = decideStart(link, file, start, deps.clock.now(), deps.resumeGrace)
   if (!decision.ok) throw new FuselinkError(decision.code)
+  // If-None-Match is evaluated before Range (RFC 9110, 13.2.2).
+  if (request.ifNoneMatch !== null && noneMatch(request.ifNoneMatch, etag)) return { status: 304, target, etag }
   if (range.kind === 'unsatisfiable') return { status: 416, target, etag }
-  if (request.ifNoneMatch !== null && matchesAny(request.ifNoneMatch, etag)) return { status: 304, target, etag }
 
   const status = range.kind === 'partial' ? 206 : 200
   if (!request.consume) return { status, target, etag, start, end, body: null, ended: Promise.resolve() }
 
-  const transfer = newId()
   const length = end - start + 1
-  if (decision.mode === 'resume') await deps.state.giveBack(link.id, start, giveBackCap(file.size))
-  const started = await deps.state.startTransfer({
-    id: transfer,
-    linkId: link.id,
-    start,
-    length,
-    mode: decision.mode,
-    now,
-    leaseUntil: now + TRANSFER_LEASE_MS,
-    resumeGrace: deps.resumeGrace,
-  })
-  if (!started) {
-    // Another request won the race, or the budget is spent: say which.
-    const fresh = await deps.state.getLinkTarget(link.id)
-    const again = fresh ? decideStart(fresh.link, fresh.file, start, deps.clock.now(), deps.resumeGrace) : null
-    throw new FuselinkError(again && !again.ok ? again.code : 'download_limit_reached')
-  }
+  const transfer = await admit(deps, target, decision.mode, start, length)
 
   let object
   try {
     object = await deps.objects.get(file.objectKey, status === 206 ? { start, end } : undefined)
   } catch (error) {
-    await deps.state.cancelTransfer(transfer)
+    await deps.state.cancelTransfer(transfer.id)
     if (error instanceof ObjectMissingError) throw new FuselinkError('file_gone', 'The file is no longer in storage.')
     throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
   }
 
-  let renewAt = now + LEASE_RENEW_MS
-  const { body, ended } = meterStream(
-    object.body,
-    (sent) => deps.state.settleTransfer(transfer, sent),
-    () => {
+  const grants = new TransferGrants(deps, { id: transfer.id, linkId: link.id, length, cap: giveBackCap(file.size) }, transfer.grant)
+  let renewAt = deps.clock.now() + LEASE_RENEW_MS
+  const { body, ended } = meterStream(object.body, {
+    allow: (total) => grants.allow(total),
+    // Storage failing before the first byte consumes nothing (rule 4).
+    end: (sent, how) =>
+      how === 'failed' && sent === 0 && length > 0 ? deps.state.cancelTransfer(transfer.id) : deps.state.settleTransfer(transfer.id, sent),
+    progress: () => {
       const at = deps.clock.now()
       if (at < renewAt) return
       renewAt = at + LEASE_RENEW_MS
-      void deps.state.renewTransfer(transfer, at + TRANSFER_LEASE_MS).catch(() => {})
+      void deps.state.renewTransfer(transfer.id, at + TRANSFER_LEASE_MS).catch(() => {})
     },
-  )
+  })
   return { status, target, etag, start, end, body, ended }
 }

@@ -1,0 +1,96 @@
+import type { Clock } from '../clock'
+import type { StateStore } from '../ports'
+
+/** A transfer's first reservation, and the largest it asks for at a time afterwards. */
+export const FIRST_GRANT = 256 * 1024
+export const MAX_GRANT = 4 * 1024 * 1024
+/** How long an unsettled transfer counts as alive. */
+export const TRANSFER_LEASE_MS = 5 * 60_000
+
+// A transfer that finds the budget spent waits this long, at most, for the
+// link's other transfers to settle or be trimmed before it ends early. An
+// honest multi-connection client closes its overrunning connections within
+// moments; only overlapping demand beyond the budget waits it out.
+const WALL_WAIT_MS = 10_000
+const FIRST_PAUSE_MS = 25
+const MAX_PAUSE_MS = 500
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+export interface GrantDeps {
+  state: StateStore
+  clock: Clock
+}
+
+export interface GrantedTransfer {
+  id: string
+  linkId: string
+  /** Bytes the transfer was asked for. */
+  length: number
+  /** The link's give-back allowance (rule 3). */
+  cap: number
+}
+
+/**
+ * The budget side of one streaming transfer: it holds what the state store
+ * granted so far and asks for more, in growing chunks, just before the bytes
+ * are needed. Every grant is one guarded statement, so concurrent transfers
+ * of a link can never together be granted more than its budget.
+ */
+export class TransferGrants {
+  #granted: number
+  #chunk: number
+
+  constructor(
+    private readonly deps: GrantDeps,
+    private readonly transfer: GrantedTransfer,
+    first: number,
+  ) {
+    this.#granted = first
+    this.#chunk = Math.max(first, FIRST_GRANT)
+  }
+
+  /** Bytes the transfer may send in all, as far as it knows. */
+  get granted(): number {
+    return this.#granted
+  }
+
+  /**
+   * Makes sure the transfer may send `total` bytes in all, if the budget
+   * allows it now or within a short wait. Resolves to what it may send.
+   */
+  async allow(total: number): Promise<number> {
+    const need = Math.min(total, this.transfer.length)
+    let waited = 0
+    let pause = FIRST_PAUSE_MS
+    while (this.#granted < need) {
+      const missing = need - this.#granted
+      const ask = Math.min(this.transfer.length - this.#granted, Math.max(missing, this.#chunk))
+      let got = ask
+      let outcome = await this.#reserve(ask)
+      if (outcome === 'no_room' && ask > missing) {
+        got = missing
+        outcome = await this.#reserve(missing)
+      }
+      if (outcome === 'granted') {
+        this.#granted += got
+        if (got === ask) this.#chunk = Math.min(this.#chunk * 2, MAX_GRANT)
+        continue
+      }
+      if (outcome === 'stopped') break
+      // The budget is spent for now. Bytes that duplicate what another
+      // transfer of the link fetches can be given back; otherwise another
+      // transfer may be about to settle and release what it holds.
+      if (await this.deps.state.makeRoom(this.transfer.linkId, null, this.transfer.cap)) continue
+      if (waited >= WALL_WAIT_MS) break
+      await sleep(pause)
+      waited += pause
+      pause = Math.min(pause * 2, MAX_PAUSE_MS)
+    }
+    return this.#granted
+  }
+
+  #reserve(bytes: number) {
+    return this.deps.state.reserve(this.transfer.id, bytes, this.deps.clock.now() + TRANSFER_LEASE_MS)
+  }
+}
