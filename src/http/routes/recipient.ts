@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { FuselinkError } from '../../core/errors'
 import { contentDisposition } from '../../core/http/disposition'
 import { isPrefetch, isPreviewer } from '../../core/http/previewers'
@@ -8,6 +9,17 @@ import type { LinkTarget } from '../../core/model'
 import { problemResponse } from '../problem'
 import type { AppEnv, Services } from '../services'
 import { landingPage } from '../views/landing-page'
+
+/**
+ * On every recipient answer, pages, files and errors alike: keep it out of
+ * search indexes, and tell caches the answer depends on who is asking (a
+ * previewer or a prefetch gets the page, a person the file).
+ */
+const recipientHeaders = createMiddleware(async (c, next) => {
+  await next()
+  c.res.headers.set('X-Robots-Tag', 'noindex, nofollow, noarchive')
+  c.res.headers.set('Vary', 'User-Agent, Sec-Purpose, Purpose')
+})
 
 /** A bad token counts against the caller's address; past the limit it answers 429. */
 async function limited<T>(services: Services, c: Context, work: () => Promise<T>): Promise<T> {
@@ -43,8 +55,9 @@ async function showLanding(services: Services, c: Context, token: string, target
     expiresAt: link.expiresAt,
     now,
     remaining: link.maxDownloads - link.downloads,
+    maxDownloads: link.maxDownloads,
   })
-  return c.html(body, 200, { 'Cache-Control': 'private, no-store', 'X-Robots-Tag': 'noindex, nofollow', Vary: 'User-Agent, Sec-Purpose, Purpose' })
+  return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
 }
 
 function downloadHeaders(result: Extract<DownloadResult, { status: 200 | 206 }>): Headers {
@@ -95,6 +108,8 @@ async function download(services: Services, c: Context): Promise<Response> {
 
 export function recipientRoutes(services: Services) {
   return new Hono<AppEnv>()
+    .use('/s/*', recipientHeaders)
+    .use('/d/*', recipientHeaders)
     .get('/s/:token', async (c) => {
       const token = c.req.param('token')
       const target = await limited(services, c, () => resolveToken(deps(services), token))

@@ -1,5 +1,5 @@
 import { html } from 'hono/html'
-import { humanSize } from './format'
+import { humanSize, relativeTime, utcTime } from './format'
 import { page } from './layout'
 
 export interface LandingView {
@@ -9,36 +9,34 @@ export interface LandingView {
   expiresAt: number
   now: number
   remaining: number
-}
-
-function relative(ms: number): string {
-  const minutes = Math.round(ms / 60_000)
-  if (minutes < 1) return 'in less than a minute'
-  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`
-  const hours = Math.round(minutes / 60)
-  if (hours < 48) return `in ${hours} hours`
-  return `in ${Math.round(hours / 24)} days`
+  maxDownloads: number
 }
 
 /**
  * The page a recipient opens. It never consumes: the only way to the file
  * is the form, which POSTs, and link scanners do not submit forms. The title
- * is generic so that previews do not leak the file name.
+ * and preview tags are generic so that unfurlers do not leak the file name.
  */
 export function landingPage(view: LandingView) {
-  const expires = new Date(view.expiresAt).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+  const iso = new Date(view.expiresAt).toISOString()
   return page(
     'A file has been shared with you',
     html`<div class="card">
-<h1>${view.filename}</h1>
+<p class="eyebrow">A file has been shared with you</p>
+<h1 id="file-name">${view.filename}</h1>
 <dl>
-<dt>Size</dt><dd>${humanSize(view.size)}</dd>
-<dt>Expires</dt><dd><time datetime="${new Date(view.expiresAt).toISOString()}">${expires}</time> (${relative(view.expiresAt - view.now)})</dd>
-<dt>Downloads left</dt><dd>${view.remaining}</dd>
+<dt>Size</dt>
+<dd>${humanSize(view.size)}</dd>
+<dt>Expires</dt>
+<dd><time datetime="${iso}" data-local="local-expiry">${utcTime(view.expiresAt)}</time>, ${relativeTime(view.expiresAt - view.now)}<br><span id="local-expiry" class="muted small" hidden></span></dd>
+<dt>Downloads left</dt>
+<dd class="status">${view.remaining} of ${view.maxDownloads}</dd>
 </dl>
 <form method="post" action="../d/${view.token}">
-<button type="submit">Download</button>
+<button type="submit" aria-describedby="file-name">Download</button>
 </form>
+<p class="muted small">Each download counts against the link's limit. If a download is interrupted, your browser or download manager can resume it without using another.</p>
 </div>`,
+    { localTime: true },
   )
 }

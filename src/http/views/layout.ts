@@ -1,37 +1,64 @@
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import { LOCAL_TIME_SCRIPT, LOCAL_TIME_SCRIPT_HASH } from './local-time'
 
-// Inline styles only, no scripts and nothing from another origin: the pages
-// work without JavaScript and under a strict Content-Security-Policy.
+// Inline styles, one hashed inline script and nothing from another origin:
+// the pages work without JavaScript and under a strict Content-Security-Policy.
 const STYLE = `
-:root{color-scheme:light dark;--fg:#1b1d21;--muted:#5b6170;--bg:#f6f7f9;--card:#fff;--accent:#2355d8;--line:#dde1e8}
-@media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a3a9b6;--bg:#14161a;--card:#1d2026;--accent:#7aa2ff;--line:#2d313a}}
+:root{color-scheme:light dark;--fg:#1b1d21;--muted:#545b69;--bg:#f4f5f8;--card:#fff;--accent:#1f4fd1;--accent-fg:#fff;--line:#dde1e8}
+@media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a9afbb;--bg:#121418;--card:#1c1f25;--accent:#8fb0ff;--accent-fg:#0b1530;--line:#2d313a}}
 *{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
-main{max-width:34rem;margin:8vh auto;padding:0 1rem}
+main{max-width:34rem;margin:0 auto;padding:8vh 1rem 2rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
-h1{font-size:1.35rem;margin:0 0 .75rem;overflow-wrap:anywhere}
+.eyebrow{margin:0 0 .25rem;color:var(--muted);font-size:.95rem}
+h1{font-size:1.4rem;line-height:1.3;margin:0 0 1rem;overflow-wrap:anywhere}
 p{margin:.5rem 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:1rem 0}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;margin:0 0 1.25rem}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-button{font:inherit;font-weight:600;width:100%;padding:.8rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}
-button:focus-visible{outline:3px solid var(--fg);outline-offset:2px}
-.muted{color:var(--muted);font-size:.9rem}
-footer{margin-top:1rem;text-align:center}
+.muted{color:var(--muted)}
+.small{font-size:.9rem}
+button{font:inherit;font-weight:600;width:100%;min-height:3rem;padding:.8rem 1rem;border:0;border-radius:8px;background:var(--accent);color:var(--accent-fg);cursor:pointer}
+button:hover{filter:brightness(1.08)}
+button:focus-visible{outline:3px solid var(--fg);outline-offset:3px}
+.status{font-variant-numeric:tabular-nums}
+footer{margin-top:1rem;text-align:center;font-size:.85rem}
+@media (max-width:24rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
 `
 
-/** The Content-Security-Policy of every page: inline style only, no script, no framing. */
-export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+/**
+ * The Content-Security-Policy of every response: inline style, the one hashed
+ * script, forms only to this origin, no framing, nothing else from anywhere.
+ */
+export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src '${LOCAL_TIME_SCRIPT_HASH}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`
 
-export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+// What link unfurlers (Slack, Teams, iMessage, mail previews) show: the same
+// for every link, so that a preview never reveals the file name.
+const PREVIEW_TITLE = 'A file has been shared with you'
+const PREVIEW_TEXT = 'Open the link to see the file and download it.'
+
+export interface PageOptions {
+  /** Include the script that shows times in the viewer's time zone. */
+  localTime?: boolean
+}
+
+/** A whole page. `title` goes only into <title>; previews get the generic text above. */
+export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, options: PageOptions = {}) {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
+<meta name="robots" content="noindex, nofollow, noarchive">
 <meta name="referrer" content="no-referrer">
+<meta name="description" content="${PREVIEW_TEXT}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="fuselink">
+<meta property="og:title" content="${PREVIEW_TITLE}">
+<meta property="og:description" content="${PREVIEW_TEXT}">
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${PREVIEW_TITLE}">
 <title>${title}</title>
 <style>${raw(STYLE)}</style>
 </head>
@@ -40,6 +67,7 @@ export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscape
 ${body}
 <footer class="muted">Shared with fuselink</footer>
 </main>
+${options.localTime ? html`<script>${raw(LOCAL_TIME_SCRIPT)}</script>` : ''}
 </body>
 </html>`
 }
