@@ -14,13 +14,13 @@
  * gets more than N × S + min(S, 16 MiB) bytes.
  *
  * Reserve in chunks, not whole lengths. A transfer is granted its first
- * 256 KiB when it starts and asks for more, in chunks doubling up to 4 MiB,
- * just before it needs them (TransferGrants); each grant is one guarded
+ * 256 KiB when it starts and asks for more, in chunks doubling up to 1 MiB,
+ * one grant ahead of its need (TransferGrants); each grant is one guarded
  * UPDATE. Reserving the whole length up front would make an overlapping
  * request look like an overdraft: aria2c -x4 opens one connection for the
  * whole file and then three more from the middle while the first still runs,
  * and a `curl -C -` can arrive before the server noticed its predecessor die.
- * With chunks, a live transfer holds only what it sent plus one chunk.
+ * With chunks, a live transfer holds only what it sent plus at most 1.5 MiB.
  *
  *  - A fresh download (no Range, or one from byte 0; any request on a link
  *    nobody downloaded yet) counts in the same transaction that checks the
@@ -61,7 +61,7 @@
  *
  * Crashes. A grant renews the transfer's lease, and so does progress every
  * two minutes; a row whose lease ran out is settled by the sweep as cut after
- * sending all it was granted, which is at most one chunk past what it sent.
+ * sending all it was granted, which is at most 1.5 MiB past what it sent.
  * Settled rows are later folded into the link's totals to keep sums short.
  */
 import type { Clock } from '../clock'

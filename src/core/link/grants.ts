@@ -1,9 +1,15 @@
 import type { Clock } from '../clock'
 import type { StateStore } from '../ports'
 
-/** A transfer's first reservation, and the largest it asks for at a time afterwards. */
+/**
+ * A transfer's first reservation, and the largest it asks for at a time
+ * afterwards. Small grants keep what a live transfer holds beyond what it
+ * sent small: that excess is what a resume overlapping it must get back from
+ * the 16 MiB allowance, on top of the socket buffers. The next grant is asked
+ * ahead of time, so a database round trip (D1) does not stall the stream.
+ */
 export const FIRST_GRANT = 256 * 1024
-export const MAX_GRANT = 4 * 1024 * 1024
+export const MAX_GRANT = 1024 * 1024
 /** How long an unsettled transfer counts as alive. */
 export const TRANSFER_LEASE_MS = 5 * 60_000
 
@@ -40,6 +46,8 @@ export interface GrantedTransfer {
 export class TransferGrants {
   #granted: number
   #chunk: number
+  /** A grant asked ahead of need, at most one at a time. */
+  #ahead: Promise<void> | null = null
 
   constructor(
     private readonly deps: GrantDeps,
@@ -61,11 +69,12 @@ export class TransferGrants {
    */
   async allow(total: number): Promise<number> {
     const need = Math.min(total, this.transfer.length)
+    if (this.#ahead) await this.#ahead
     let waited = 0
     let pause = FIRST_PAUSE_MS
     while (this.#granted < need) {
       const missing = need - this.#granted
-      const ask = Math.min(this.transfer.length - this.#granted, Math.max(missing, this.#chunk))
+      const ask = this.#nextAsk(missing)
       let got = ask
       let outcome = await this.#reserve(ask)
       if (outcome === 'no_room' && ask > missing) {
@@ -73,21 +82,37 @@ export class TransferGrants {
         outcome = await this.#reserve(missing)
       }
       if (outcome === 'granted') {
-        this.#granted += got
-        if (got === ask) this.#chunk = Math.min(this.#chunk * 2, MAX_GRANT)
+        this.#grew(got, ask)
         continue
       }
-      if (outcome === 'stopped') break
+      if (outcome === 'stopped') return this.#granted
       // The budget is spent for now. Bytes that duplicate what another
       // transfer of the link fetches can be given back; otherwise another
       // transfer may be about to settle and release what it holds.
       if (await this.deps.state.makeRoom(this.transfer.linkId, null, this.transfer.cap)) continue
-      if (waited >= WALL_WAIT_MS) break
+      if (waited >= WALL_WAIT_MS) return this.#granted
       await sleep(pause)
       waited += pause
       pause = Math.min(pause * 2, MAX_PAUSE_MS)
     }
+    if (this.#granted < this.transfer.length && this.#granted - need < this.#chunk / 2) this.#ahead = this.#askAhead()
     return this.#granted
+  }
+
+  /** One grant before it is needed; a refusal is left for `allow` to handle when it is. */
+  async #askAhead(): Promise<void> {
+    const ask = this.#nextAsk(0)
+    if ((await this.#reserve(ask).catch(() => 'no_room' as const)) === 'granted') this.#grew(ask, ask)
+    this.#ahead = null
+  }
+
+  #nextAsk(missing: number): number {
+    return Math.min(this.transfer.length - this.#granted, Math.max(missing, this.#chunk))
+  }
+
+  #grew(got: number, asked: number): void {
+    this.#granted += got
+    if (got === asked) this.#chunk = Math.min(this.#chunk * 2, MAX_GRANT)
   }
 
   #reserve(bytes: number) {
