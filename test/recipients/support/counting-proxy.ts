@@ -1,10 +1,11 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
 
 /**
- * A TCP proxy on loopback that counts what the service lets out: the body
- * bytes of every response it relays (one response per connection; clients
- * send `Connection: close`). It passes backpressure on, so the service sends
- * as fast as the client reads, as it would to a real client.
+ * A TCP proxy on loopback that counts what the service lets out of a file:
+ * the body bytes of every 200 or 206 response it relays (one response per
+ * connection; clients send `Connection: close`). It reads from the service
+ * only as fast as the client takes, as the client's own socket would, and
+ * counts every byte it read, delivered or not.
  */
 export class CountingProxy {
   #server: Server | null = null
@@ -14,7 +15,7 @@ export class CountingProxy {
 
   constructor(private readonly upstreamPort: number) {}
 
-  /** Body bytes relayed from the service since the last reset. */
+  /** Bytes of 200 and 206 bodies read from the service since the last reset. */
   get bodyBytes(): number {
     return this.#bodyBytes
   }
@@ -47,6 +48,7 @@ export class CountingProxy {
     const upstream = connect(this.upstreamPort, '127.0.0.1')
     let head = Buffer.alloc(0)
     let inBody = false
+    let counting = false
     const end = () => {
       client.destroy()
       upstream.destroy()
@@ -56,14 +58,15 @@ export class CountingProxy {
     client.pipe(upstream)
     upstream.on('data', (chunk: Buffer) => {
       if (inBody) {
-        this.#bodyBytes += chunk.length
+        if (counting) this.#bodyBytes += chunk.length
       } else {
         head = Buffer.concat([head, chunk])
         const at = head.indexOf('\r\n\r\n')
         if (at >= 0) {
           inBody = true
           this.#responses++
-          this.#bodyBytes += head.length - at - 4
+          if (/^HTTP\/1\.1 20[06] /.test(head.toString('latin1', 0, 16))) counting = true
+          if (counting) this.#bodyBytes += head.length - at - 4
         }
       }
       if (!client.write(chunk)) {
