@@ -92,6 +92,20 @@ function readS3(env: Settings): S3Settings | null {
 
 export const GIB = 1024 ** 3
 
+const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
+
+/**
+ * ADMIN_API_KEY, checked alike on both runtimes; null when unset (Node then
+ * generates one, Workers refuses to serve). The message never echoes the key.
+ */
+export function readAdminApiKey(env: Settings): string | null {
+  const key = present(env, 'ADMIN_API_KEY') ?? null
+  if (key !== null && !ADMIN_KEY_PATTERN.test(key)) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be 16 to 256 visible ASCII characters')
+  }
+  return key
+}
+
 /** Reads and checks the shared settings; throws ConfigError naming the first bad one. */
 export function readAppConfig(env: Settings, defaultPublicUrl: string | null): AppConfig {
   return {

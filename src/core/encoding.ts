@@ -1,7 +1,9 @@
 const encoder = new TextEncoder()
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text)
+  // encode() always returns a fresh ArrayBuffer-backed array; @cloudflare/workers-types
+  // declares it loosely (ArrayBufferLike), the DOM lib exactly.
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>
 }
 
 export function base64url(bytes: Uint8Array): string {

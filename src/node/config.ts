@@ -1,4 +1,4 @@
-import { readAppConfig, readInteger, type AppConfig, type Settings } from '../core/config'
+import { readAdminApiKey, readAppConfig, readInteger, type AppConfig, type Settings } from '../core/config'
 import { ConfigError } from '../core/errors'
 
 export interface NodeConfig extends AppConfig {
@@ -10,16 +10,11 @@ export interface NodeConfig extends AppConfig {
   tokenVerifyKeys: string | null
 }
 
-const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
-
 /** Node's settings: the shared ones plus the listener and DATA_DIR (API.md, "Configuration"). */
 export function readNodeConfig(env: Settings): NodeConfig {
   const port = readInteger(env, 'PORT', 8787)
   if (port > 65535) throw new ConfigError('PORT', `must be at most 65535, got ${port}`)
-  const adminApiKey = env.ADMIN_API_KEY?.trim() || null
-  if (adminApiKey !== null && !ADMIN_KEY_PATTERN.test(adminApiKey)) {
-    throw new ConfigError('ADMIN_API_KEY', 'must be 16 to 256 visible ASCII characters')
-  }
+  const adminApiKey = readAdminApiKey(env)
   return {
     ...readAppConfig(env, `http://localhost:${port}`),
     port,

@@ -1,0 +1,37 @@
+import type { Context } from 'hono'
+import { D1SqlDatabase } from '../adapters/d1-database'
+import { S3ObjectStore } from '../adapters/s3-store'
+import { SqlStateStore } from '../adapters/sql-state'
+import { sha256Hex } from '../core/encoding'
+import { createKeyRing, importSigningKey, importVerifyKeys } from '../core/token/keys'
+import { assembleServices, type Services } from '../http/services'
+import { readWorkerSettings, type Env } from './settings'
+
+/** One JSON object per line: what Workers Logs and `wrangler tail` index best. */
+export function log(message: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))
+}
+
+/**
+ * The Worker's wiring: bindings and secrets in, the same Services the Node
+ * entry builds out. Throws ConfigError when a setting is missing or bad.
+ */
+export async function buildServices(env: Env): Promise<Services> {
+  const settings = readWorkerSettings(env)
+  const signing = await importSigningKey(settings.tokenSigningKey)
+  const previous = settings.tokenVerifyKeys ? await importVerifyKeys(settings.tokenVerifyKeys) : []
+  return assembleServices({
+    config: settings.config,
+    state: new SqlStateStore(new D1SqlDatabase(settings.db)),
+    objects: new S3ObjectStore(settings.config.s3),
+    keys: createKeyRing(signing, previous),
+    adminKeyHash: await sha256Hex(settings.adminApiKey),
+    // Set by Cloudflare's edge (and by the local runtime); a client cannot forge it there.
+    clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
+    // A download's bookkeeping runs when its stream ends, after the response
+    // has been returned: waitUntil keeps the isolate alive until it is done.
+    defer: (c: Context, work: Promise<unknown>) =>
+      c.executionCtx.waitUntil(work.catch((error: unknown) => log('bookkeeping failed', { error: String(error) }))),
+    log,
+  })
+}
