@@ -8,7 +8,7 @@ import { decideStart } from '../../core/link/policy'
 import type { LinkTarget } from '../../core/model'
 import { problemResponse } from '../problem'
 import type { AppEnv, Services } from '../services'
-import { landingPage } from '../views/landing-page'
+import { FROM_PAGE, landingPage } from '../views/landing-page'
 
 /**
  * On every recipient answer, pages, files and errors alike: keep it out of
@@ -50,7 +50,8 @@ async function showLanding(services: Services, c: Context, token: string, target
   if (!decision.ok) throw new FuselinkError(decision.code)
   const body = await landingPage({
     token,
-    filename: link.filename ?? file.name,
+    // An unfurler may quote the page's text as well as its title.
+    filename: isPreviewer(c.req.header('user-agent')) ? null : (link.filename ?? file.name),
     size: file.size,
     expiresAt: link.expiresAt,
     now,
@@ -77,8 +78,11 @@ function downloadHeaders(result: Extract<DownloadResult, { status: 200 | 206 }>)
 async function download(services: Services, c: Context): Promise<Response> {
   const token = c.req.param('token')!
   const isHead = c.req.method === 'HEAD'
-  // Scanners and prefetchers follow links with GET; only a person submits the form.
-  const speculative = c.req.method === 'GET' && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')))
+  // Scanners and prefetchers follow links with GET; only a person submits the
+  // form, and a GET of the form's own address is a machine reading the page.
+  const speculative =
+    c.req.method === 'GET' &&
+    (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || c.req.query(FROM_PAGE.name) === FROM_PAGE.value)
   if (speculative) {
     // A scanner or prefetch gets the page, which consumes nothing.
     const target = await limited(services, c, () => resolveToken(deps(services), token))

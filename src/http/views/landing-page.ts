@@ -2,9 +2,13 @@ import { html } from 'hono/html'
 import { humanSize, relativeTime, utcTime } from './format'
 import { page } from './layout'
 
+/** Marks the form's address: GET with it answers the page, only the POST downloads. */
+export const FROM_PAGE = { name: 'via', value: 'page' } as const
+
 export interface LandingView {
   token: string
-  filename: string
+  /** Null for link previewers, which get the page without the name. */
+  filename: string | null
   size: number
   expiresAt: number
   now: number
@@ -14,8 +18,9 @@ export interface LandingView {
 
 /**
  * The page a recipient opens. It never consumes: the only way to the file
- * is the form, which POSTs, and link scanners do not submit forms. The title
- * and preview tags are generic so that unfurlers do not leak the file name.
+ * is the form, which POSTs, and link scanners do not submit forms; a GET of
+ * the form's address answers this page again. The title and preview tags are
+ * generic so that unfurlers do not leak the file name.
  */
 export function landingPage(view: LandingView) {
   const iso = new Date(view.expiresAt).toISOString()
@@ -23,7 +28,7 @@ export function landingPage(view: LandingView) {
     'A file has been shared with you',
     html`<div class="card">
 <p class="eyebrow">A file has been shared with you</p>
-<h1 id="file-name">${view.filename}</h1>
+<h1 id="file-name">${view.filename ?? 'A file'}</h1>
 <dl>
 <dt>Size</dt>
 <dd>${humanSize(view.size)}</dd>
@@ -32,7 +37,7 @@ export function landingPage(view: LandingView) {
 <dt>Downloads left</dt>
 <dd class="status">${view.remaining} of ${view.maxDownloads}</dd>
 </dl>
-<form method="post" action="../d/${view.token}">
+<form method="post" action="../d/${view.token}?${FROM_PAGE.name}=${FROM_PAGE.value}">
 <button type="submit" aria-describedby="file-name">Download</button>
 </form>
 <p class="muted small">Each download counts against the link's limit. If a download is interrupted, your browser or download manager can resume it without using another.</p>
