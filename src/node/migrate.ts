@@ -8,10 +8,12 @@ import type Database from 'better-sqlite3'
  * database migrated by either tool looks the same. Returns what it applied.
  */
 export function applyMigrations(db: Database.Database, directory: string): string[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS d1_migrations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT UNIQUE,
-    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+  // Word for word (layout aside) the table wrangler 4 creates, so that both
+  // tools leave the same schema behind (test/workers/schema.test.ts).
+  db.exec(`CREATE TABLE IF NOT EXISTS d1_migrations(
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT UNIQUE,
+    applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
   )`)
   const applied = new Set(
     (db.prepare('SELECT name FROM d1_migrations').all() as { name: string }[]).map((row) => row.name),

@@ -2,9 +2,8 @@ import { readAdminApiKey, readAppConfig, type AppConfig, type S3Settings, type S
 import { ConfigError } from '../core/errors'
 import type { D1DatabaseLike } from '../adapters/d1-database'
 
-/** Bindings, vars and secrets of the Worker, under the names of API.md ("Configuration"). */
-export interface Env {
-  DB?: D1DatabaseLike
+/** Vars and secrets of the Worker, under the names of API.md ("Configuration"). */
+export interface WorkerVars {
   ADMIN_API_KEY?: string
   TOKEN_SIGNING_KEY?: string
   TOKEN_VERIFY_KEYS?: string
@@ -21,13 +20,21 @@ export interface Env {
   RATE_LIMIT?: string | number
 }
 
-/** What the Worker needs before it may serve, every part present and checked. */
-export interface WorkerSettings {
-  db: D1DatabaseLike
+/** Everything the Worker is given: its bindings, vars and secrets. */
+export interface Env extends WorkerVars {
+  DB?: D1DatabaseLike
+}
+
+/** What the Worker's vars and secrets must give before it may serve, every part present and checked. */
+export interface WorkerConfig {
   config: AppConfig & { s3: S3Settings & { accessKeyId: string; secretAccessKey: string } }
   adminApiKey: string
   tokenSigningKey: string
   tokenVerifyKeys: string | null
+}
+
+export interface WorkerSettings extends WorkerConfig {
+  db: D1DatabaseLike
 }
 
 const NAMES = [
@@ -40,7 +47,7 @@ const NAMES = [
  * [vars] written unquoted in wrangler.toml arrive as numbers or booleans, not
  * strings; the shared readers take the text either way would print.
  */
-function asSettings(env: Env): Settings {
+function asSettings(env: WorkerVars): Settings {
   const settings: Settings = {}
   for (const name of NAMES) {
     const value: unknown = env[name]
@@ -55,30 +62,38 @@ function missing(name: string): ConfigError {
 }
 
 /**
- * Reads the Worker's configuration. Unlike Node, a Worker has nowhere to keep
- * generated secrets and no local directory to fall back on, so the admin key,
- * the signing key and the bucket with its credentials are all required.
- * Throws ConfigError naming the first missing or bad setting, never its value.
+ * Reads the Worker's vars and secrets. Unlike Node, a Worker has nowhere to
+ * keep generated secrets and no local directory to fall back on, so the
+ * admin key, the signing key and the bucket with its credentials are all
+ * required. Throws ConfigError naming the first missing or bad setting,
+ * never its value.
  */
-export function readWorkerSettings(env: Env): WorkerSettings {
-  if (!env.DB) throw new ConfigError('DB', 'the D1 binding is missing: add [[d1_databases]] binding = "DB" to wrangler.toml')
-  const settings = asSettings(env)
+export function readWorkerConfig(vars: WorkerVars): WorkerConfig {
+  const settings = asSettings(vars)
   const adminApiKey = readAdminApiKey(settings)
   if (adminApiKey === null) throw missing('ADMIN_API_KEY')
   const tokenSigningKey = settings.TOKEN_SIGNING_KEY?.trim()
   if (!tokenSigningKey) throw missing('TOKEN_SIGNING_KEY')
+  if (!settings.S3_BUCKET?.trim()) {
+    throw new ConfigError('S3_BUCKET', 'is not set: Workers keep files in an S3-compatible bucket (set S3_BUCKET in [vars])')
+  }
+  // A Worker has no ambient AWS credentials (no instance role, no ~/.aws).
+  if (!settings.S3_ACCESS_KEY_ID?.trim()) throw missing('S3_ACCESS_KEY_ID')
+  if (!settings.S3_SECRET_ACCESS_KEY?.trim()) throw missing('S3_SECRET_ACCESS_KEY')
   // Without PUBLIC_URL, links are built on the origin each request came to.
   const config = readAppConfig(settings, null)
-  if (!config.s3) throw new ConfigError('S3_BUCKET', 'is not set: Workers keep files in an S3-compatible bucket (set S3_BUCKET in [vars])')
-  const { accessKeyId, secretAccessKey } = config.s3
-  // A Worker has no ambient AWS credentials (no instance role, no ~/.aws).
-  if (!accessKeyId) throw missing('S3_ACCESS_KEY_ID')
-  if (!secretAccessKey) throw missing('S3_SECRET_ACCESS_KEY')
+  const { accessKeyId, secretAccessKey } = config.s3 ?? {}
+  if (!config.s3 || !accessKeyId || !secretAccessKey) throw new ConfigError('S3_BUCKET', 'the S3 settings could not be read')
   return {
-    db: env.DB,
     config: { ...config, s3: { ...config.s3, accessKeyId, secretAccessKey } },
     adminApiKey,
     tokenSigningKey,
     tokenVerifyKeys: settings.TOKEN_VERIFY_KEYS?.trim() || null,
   }
+}
+
+/** The vars and secrets checked, and the D1 binding present. */
+export function readWorkerSettings(env: Env): WorkerSettings {
+  if (!env.DB) throw new ConfigError('DB', 'the D1 binding is missing: add [[d1_databases]] binding = "DB" to wrangler.toml')
+  return { db: env.DB, ...readWorkerConfig(env) }
 }

@@ -1,0 +1,125 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import S3rver from 's3rver'
+import { readInteger } from '../../core/config'
+import { ConfigError } from '../../core/errors'
+import { newApiKeySecret } from '../../core/ids'
+import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../core/token/keys'
+import { readWorkerConfig, type WorkerVars } from '../settings'
+import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
+
+/*
+ * `npm run dev:worker`: fuselink in the local Workers runtime, configured
+ * like `npm start` (PORT, HOST, ADMIN_API_KEY and the rest of API.md from the
+ * environment), so that anything written against the contract can be pointed
+ * at either. State lives under $DATA_DIR/worker: the local D1, the objects
+ * of the S3-protocol server started here (unless S3_BUCKET names a real
+ * bucket), and the generated admin and signing keys.
+ */
+
+const SETTINGS = [
+  'ADMIN_API_KEY', 'TOKEN_SIGNING_KEY', 'TOKEN_VERIFY_KEYS', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_REGION',
+  'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'PUBLIC_URL', 'MAX_UPLOAD_BYTES',
+  'MAX_LINK_TTL', 'RESUME_GRACE', 'RATE_LIMIT',
+] as const
+const LOCAL_BUCKET = 'fuselink'
+const CRON_EVERY_MS = 60_000
+
+interface Kept {
+  ADMIN_API_KEY?: string
+  TOKEN_SIGNING_KEY?: string
+}
+
+/** Generated secrets, kept (owner-only) so that keys and links survive restarts, as on Node. */
+function loadKept(path: string): Kept {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Kept) : {}
+}
+
+function saveKept(path: string, kept: Kept): void {
+  writeFileSync(path, JSON.stringify(kept, null, 2), { mode: 0o600 })
+  chmodSync(path, 0o600)
+}
+
+async function main(): Promise<void> {
+  const env = process.env
+  const port = readInteger(env, 'PORT', 8787)
+  if (port > 65535) throw new ConfigError('PORT', `must be at most 65535, got ${port}`)
+  const host = env.HOST?.trim() || '127.0.0.1'
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data', 'worker')
+  mkdirSync(dataDir, { recursive: true })
+
+  const vars: Record<string, string> = { PUBLIC_URL: `http://localhost:${port}` }
+  for (const name of SETTINGS) {
+    const value = env[name]?.trim()
+    if (value) vars[name] = value
+  }
+
+  // A Worker never generates keys; this local runner does, as `npm start` does.
+  const keptPath = join(dataDir, 'dev-secrets.json')
+  const kept = loadKept(keptPath)
+  if (!vars.ADMIN_API_KEY) {
+    if (!kept.ADMIN_API_KEY) {
+      kept.ADMIN_API_KEY = newApiKeySecret()
+      saveKept(keptPath, kept)
+      // Printed once, when generated, exactly as the Node entry prints it.
+      process.stdout.write(`ADMIN_API_KEY=${kept.ADMIN_API_KEY}\n`)
+    }
+    vars.ADMIN_API_KEY = kept.ADMIN_API_KEY
+  }
+  if (!vars.TOKEN_SIGNING_KEY) {
+    kept.TOKEN_SIGNING_KEY ??= JSON.stringify(await generateSigningJwk())
+    vars.TOKEN_SIGNING_KEY = kept.TOKEN_SIGNING_KEY
+  }
+  saveKept(keptPath, kept)
+
+  let s3: S3rver | null = null
+  if (!vars.S3_BUCKET) {
+    const directory = join(dataDir, 's3')
+    mkdirSync(directory, { recursive: true })
+    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: LOCAL_BUCKET, configs: [] }] })
+    const { port: s3Port } = await s3.run()
+    Object.assign(vars, {
+      S3_BUCKET: LOCAL_BUCKET,
+      S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      S3_REGION: 'us-east-1',
+      // s3rver's built-in credentials.
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+      S3_FORCE_PATH_STYLE: 'true',
+    })
+  }
+
+  // Refuse bad settings here, with the line `npm start` would print, rather
+  // than start a Worker that answers every request with a 500.
+  const checked = readWorkerConfig(vars as WorkerVars)
+  await importSigningKey(checked.tokenSigningKey)
+  if (checked.tokenVerifyKeys) await importVerifyKeys(checked.tokenVerifyKeys)
+
+  await applyLocalMigrations(dataDir)
+  const worker = await startWorker({ host, port, persistDir: dataDir, vars })
+  const storage = s3 ? `local S3 server, objects in ${join(dataDir, 's3')}` : `S3 bucket ${vars.S3_BUCKET}`
+  process.stdout.write(`fuselink listening on http://${host}:${port} (Workers runtime, D1 in ${dataDir}, ${storage})\n`)
+
+  // `wrangler dev` does not fire cron triggers; fire the cleanup as deployed.
+  const cron = setInterval(() => {
+    triggerScheduled(worker.url).catch((error: unknown) => process.stderr.write(`fuselink: cron: ${String(error)}\n`))
+  }, CRON_EVERY_MS)
+  cron.unref()
+
+  const stop = () => {
+    clearInterval(cron)
+    void Promise.allSettled([worker.dispose(), s3?.close()]).then(() => process.exit(0))
+    setTimeout(() => process.exit(0), 5000).unref()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`fuselink: bad configuration: ${error.message}\n`)
+  } else {
+    process.stderr.write(`fuselink: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  }
+  process.exit(1)
+})

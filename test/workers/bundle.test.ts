@@ -1,0 +1,26 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterAll, expect, test } from 'vitest'
+import { buildWorkerBundle } from '../../src/workers/local/runtime'
+
+// Workers Free accepts scripts up to 3 MiB after gzip.
+const FREE_PLAN_GZIP_LIMIT = 3 * 1024 * 1024
+const outDir = mkdtempSync(join(tmpdir(), 'fuselink-dist-'))
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+
+test('wrangler deploy --dry-run bundles the Worker offline, within the free plan, without DOMParser', async () => {
+  const output = await buildWorkerBundle(outDir)
+  expect(output).toContain('--dry-run: exiting now.')
+  const script = readFileSync(join(outDir, 'main.js'))
+  const raw = statSync(join(outDir, 'main.js')).size
+  const gzip = gzipSync(script, { level: 9 }).byteLength
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+  console.log(`worker bundle: raw ${kib(raw)}, gzip ${kib(gzip)} (${/Total Upload: .*/.exec(output)?.[0] ?? 'wrangler printed no total'})`)
+  expect(gzip).toBeLessThan(FREE_PLAN_GZIP_LIMIT)
+  // The [alias] of wrangler.toml swapped @aws-sdk/xml-builder's DOMParser
+  // build (workerd has no DOMParser) for its pure-JS parser.
+  expect(script.toString('utf8')).not.toContain('new DOMParser')
+})
