@@ -2,65 +2,108 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { unstable_getMiniflareWorkerOptions } from 'wrangler'
+import { D1SqlDatabase, type D1DatabaseLike } from '../../src/adapters/d1-database'
+import type { SqlDatabase } from '../../src/adapters/sql'
 import { SqlStateStore } from '../../src/adapters/sql-state'
 import { SqliteDatabase } from '../../src/adapters/sqlite-database'
 import { giveBackCap } from '../../src/core/link/policy'
 import type { TransferStart } from '../../src/core/ports'
 import { applyMigrations } from '../../src/node/migrate'
+import { WRANGLER_CONFIG } from '../../src/workers/local/runtime'
+import { prepareLocalD1 } from '../support/worker-service'
 
-// The counting steps of sql-state.ts on a real SQLite file with the real
-// migrations: the same SQL the service and the D1 adapter run.
+// The counting steps of sql-state.ts, unchanged, on the two databases the
+// service runs on: a better-sqlite3 file migrated as the Node entry does, and
+// a local D1 (Miniflare) migrated by `wrangler d1 migrations apply --local`.
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url))
 const MiB = 1024 * 1024
 const NOW = 1_800_000_000_000
 const HOUR = 3600_000
 
-let dir: string
-let db: SqliteDatabase
-let store: SqlStateStore
+interface Backend {
+  db: SqlDatabase
+  close(): Promise<void>
+}
+
+async function openSqlite(dir: string): Promise<Backend> {
+  const sqlite = new SqliteDatabase(join(dir, 'state.db'))
+  applyMigrations(sqlite.raw, MIGRATIONS)
+  return { db: sqlite, close: async () => sqlite.close() }
+}
+
+async function openD1(dir: string): Promise<Backend> {
+  await prepareLocalD1(dir)
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG)
+  const mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch: () => new Response(null) }',
+    compatibilityDate: workerOptions.compatibilityDate,
+    d1Databases: workerOptions.d1Databases,
+    defaultPersistRoot: join(dir, 'v3'),
+  })
+  const d1 = (await mf.getD1Database('DB')) as unknown as D1DatabaseLike
+  return { db: new D1SqlDatabase(d1), close: () => mf.dispose() }
+}
+
 let seq = 0
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fuselink-state-'))
-  db = new SqliteDatabase(join(dir, 'state.db'))
-  applyMigrations(db.raw, MIGRATIONS)
-  store = new SqlStateStore(db)
-})
+// Random runs per database: each D1 call crosses into workerd, so fewer there.
+describe.each([
+  ['SQLite', openSqlite, 60],
+  ['D1', openD1, 10],
+] as const)('counting steps of the SQL state store on %s', (_, open, randomRuns) => {
+  let dir: string
+  let backend: Backend
+  let db: SqlDatabase
+  let store: SqlStateStore
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fuselink-state-'))
+    backend = await open(dir)
+    db = backend.db
+    store = new SqlStateStore(db)
+  }, 120_000)
 
-async function newLink(size: number, maxDownloads = 1, expiresAt = NOW + HOUR): Promise<string> {
-  const id = `l${String(++seq).padStart(9, '0')}`
-  const fileId = `f${String(seq).padStart(9, '0')}`
-  await store.insertFile({ id: fileId, ownerId: 'owner', name: 'f.bin', size, contentType: 'application/octet-stream', sha256: null, objectKey: fileId, createdAt: NOW, deletedAt: null })
-  await store.insertLink({
-    id, fileId, ownerId: 'owner', filename: null, maxDownloads, size, downloads: 0, charged: 0, refunded: 0,
-    createdAt: NOW, notBefore: null, expiresAt, revokedAt: null,
+  afterAll(async () => {
+    await backend?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
   })
-  return id
-}
 
-function start(linkId: string, mode: 'fresh' | 'resume', from: number, length: number, grant: number, now = NOW): TransferStart {
-  return { id: `t${String(++seq).padStart(9, '0')}`, linkId, start: from, length, grant, mode, now, leaseUntil: now + 5 * 60_000, resumeGrace: HOUR }
-}
+  // Every test starts from empty tables: the sweep works on all rows.
+  beforeEach(async () => {
+    await db.batch(['transfers', 'links', 'files'].map((table) => ({ sql: `DELETE FROM ${table}`, params: [] })))
+  })
 
-/** What the budget guards see: left must never go negative, nor the allowance. */
-async function budget(linkId: string, cap: number) {
-  const row = await db.first<{ downloads: number; left: number; given: number }>(
-    `SELECT l.downloads AS downloads,
-            l.downloads * l.size - l.charged - (SELECT COALESCE(SUM(CASE WHEN t.state = 'active' THEN t.reserved ELSE t.sent - t.given_back END), 0) FROM transfers t WHERE t.link_id = l.id) AS left,
-            l.refunded + (SELECT COALESCE(SUM(t.given_back), 0) FROM transfers t WHERE t.link_id = l.id) AS given
-     FROM links l WHERE l.id = ?`,
-    [linkId],
-  )
-  return { downloads: row!.downloads, left: row!.left, allowance: cap - row!.given }
-}
+  async function newLink(size: number, maxDownloads = 1, expiresAt = NOW + HOUR): Promise<string> {
+    const id = `l${String(++seq).padStart(9, '0')}`
+    const fileId = `f${String(seq).padStart(9, '0')}`
+    await store.insertFile({ id: fileId, ownerId: 'owner', name: 'f.bin', size, contentType: 'application/octet-stream', sha256: null, objectKey: fileId, createdAt: NOW, deletedAt: null })
+    await store.insertLink({
+      id, fileId, ownerId: 'owner', filename: null, maxDownloads, size, downloads: 0, charged: 0, refunded: 0,
+      createdAt: NOW, notBefore: null, expiresAt, revokedAt: null,
+    })
+    return id
+  }
 
-describe('counting steps of the SQL state store', () => {
+  function start(linkId: string, mode: 'fresh' | 'resume', from: number, length: number, grant: number, now = NOW): TransferStart {
+    return { id: `t${String(++seq).padStart(9, '0')}`, linkId, start: from, length, grant, mode, now, leaseUntil: now + 5 * 60_000, resumeGrace: HOUR }
+  }
+
+  /** What the budget guards see: left must never go negative, nor the allowance. */
+  async function budget(linkId: string, cap: number) {
+    const row = await db.first<{ downloads: number; left: number; given: number }>(
+      `SELECT l.downloads AS downloads,
+              l.downloads * l.size - l.charged - (SELECT COALESCE(SUM(CASE WHEN t.state = 'active' THEN t.reserved ELSE t.sent - t.given_back END), 0) FROM transfers t WHERE t.link_id = l.id) AS left,
+              l.refunded + (SELECT COALESCE(SUM(t.given_back), 0) FROM transfers t WHERE t.link_id = l.id) AS given
+       FROM links l WHERE l.id = ?`,
+      [linkId],
+    )
+    return { downloads: row!.downloads, left: row!.left, allowance: cap - row!.given }
+  }
+
   test('a fresh download counts once and holds only its first chunk, so resumes that fit are admitted', async () => {
     const size = 64 * MiB
     const link = await newLink(size)
@@ -167,7 +210,7 @@ describe('counting steps of the SQL state store', () => {
     let seed = 20261129
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
     const pick = (n: number) => Math.floor(random() * n)
-    for (let run = 0; run < 60; run++) {
+    for (let run = 0; run < randomRuns; run++) {
       const size = [1000, 50_000, 20 * MiB][run % 3]!
       const maxDownloads = 1 + pick(3)
       const cap = giveBackCap(size)
