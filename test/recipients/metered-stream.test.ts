@@ -81,4 +81,20 @@ describe('meterStream', () => {
     await m.ended
     expect(m.ends).toEqual([[0, 'stopped']])
   })
+
+  test('a meter that cannot answer (database down) ends the body and reports what was sent', async () => {
+    const ends: [number, StreamEnd][] = []
+    let calls = 0
+    const { body, ended } = meterStream(source([10, 20]), {
+      allow: async (total) => {
+        if (++calls > 1) throw new Error('database unreachable')
+        return total
+      },
+      end: async (sent, how) => void ends.push([sent, how]),
+    })
+    const { received, error } = await drain(body)
+    expect([received, (error as Error).message]).toEqual([10, 'database unreachable'])
+    await ended
+    expect(ends).toEqual([[10, 'stopped']])
+  })
 })

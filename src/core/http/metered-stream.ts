@@ -70,7 +70,16 @@ export function meterStream(source: ReadableStream<Uint8Array>, meter: Meter): {
           return
         }
         const chunk = result.value
-        const allowed = Math.min(await meter.allow(sent + chunk.byteLength), sent + chunk.byteLength)
+        let allowed: number
+        try {
+          allowed = Math.min(await meter.allow(sent + chunk.byteLength), sent + chunk.byteLength)
+        } catch (error) {
+          // Without a grant nothing more may go out: end here, counting what did.
+          await reader.cancel().catch(() => {})
+          controller.error(error)
+          await report('stopped')
+          return
+        }
         // The client may have gone while the meter was deciding.
         if (finished) return
         if (allowed < sent + chunk.byteLength) {
