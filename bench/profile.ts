@@ -24,6 +24,7 @@ import { renderSummary, summarise } from './lib/cpuprofile'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
 import { api, streamDownload, uploadFile } from './lib/http'
 import { cleanupAll, startProfile, startS3rverProcess, startServer, stopChild, stopProfile, stopServer, tempDir, type S3rverProcess } from './lib/processes'
+import { cpuMicros } from './lib/proc'
 import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads } from './lib/scenario'
 
 const SCENARIOS = ['small-disk', 'small-s3', 'cold-disk', 'links', 'stream-s3', 'stream-disk', 'parallel-s3', 'parallel-disk'] as const
@@ -109,8 +110,13 @@ async function run(scenario: Scenario): Promise<void> {
     await streamDownload(url) // warm-up
     await startProfile(server)
     for (let round = 0; round < rounds; round++) {
+      const cpu0 = cpuMicros(server.pid)
+      const started = performance.now()
       const results = await Promise.all(Array.from({ length: parallel }, () => streamDownload(url)))
+      const seconds = (performance.now() - started) / 1000
+      const cpu = (cpuMicros(server.pid) - cpu0) / 1e6
       for (const r of results) console.log(`${r.status} ${r.bytes} bytes ${r.mbPerSecond.toFixed(0)} MB/s`)
+      console.log(`  server CPU ${(cpu / ((parallel * size) / 1e9)).toFixed(2)} s per GB, ${(cpu / seconds).toFixed(2)} cores`)
     }
     await stopProfile(server)
     count = (rounds * parallel * size) / 1e9

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto'
+import * as fs from 'node:fs'
 import { mkdir, open, rename, rm, stat, access } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
+import { promisify } from 'node:util'
 import {
   ObjectMissingError,
   ObjectTooLargeError,
@@ -12,6 +14,31 @@ import {
 import { isSafeObjectKey } from './object-key'
 
 const CHUNK_SIZE = 64 * 1024
+
+const openFile = promisify(fs.open)
+const fstat = promisify(fs.fstat)
+const readInto = promisify(fs.read)
+const closeFile = promisify(fs.close)
+
+/** Up to one chunk from `position`, never past `end`; empty at the end of the file. */
+async function readChunk(fd: number, position: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+  const want = Math.min(CHUNK_SIZE, end - position)
+  // A buffer of its own: a byte stream takes over (detaches) what it is given.
+  const buffer = new Uint8Array(want)
+  const { bytesRead } = await readInto(fd, buffer, 0, want, position)
+  return bytesRead === want ? buffer : buffer.subarray(0, bytesRead)
+}
+
+/** A body whose bytes are already in hand. */
+function readyStream(chunk: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    type: 'bytes',
+    start(controller) {
+      if (chunk.byteLength > 0) controller.enqueue(chunk)
+      controller.close()
+    },
+  })
+}
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -66,35 +93,67 @@ export class DiskObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: { start: number; end: number }): Promise<StoredObject> {
-    let file
+    // Plain descriptors, not fs/promises FileHandles: a FileHandle costs more
+    // CPU to open, stat and close than serving a small file does in total.
+    let fd: number
     try {
-      file = await open(this.#path(key), 'r')
+      fd = await openFile(this.#path(key), 'r')
     } catch (error) {
       if (isMissing(error)) throw new ObjectMissingError(key)
       throw error
     }
-    const { size } = await file.stat()
-    let position = range?.start ?? 0
-    const end = Math.min(range ? range.end + 1 : size, size)
-    const close = () => file.close().catch(() => {})
+    let position: number
+    let end: number
+    let size: number
+    try {
+      size = (await fstat(fd)).size
+      position = range?.start ?? 0
+      end = Math.min(range ? range.end + 1 : size, size)
+      // What fits in one chunk is read now, and the file closed at once: the
+      // body is ready when the response starts, and a read error is known
+      // before the first byte (nothing is consumed).
+      if (end - position <= CHUNK_SIZE) {
+        const chunk = await readChunk(fd, position, end)
+        await closeFile(fd)
+        return { body: readyStream(chunk), size }
+      }
+    } catch (error) {
+      await closeFile(fd).catch(() => {})
+      throw error
+    }
+
+    // The descriptor is closed once, and never under a read in flight: a
+    // number closed early could be reused by another file before the read.
+    let reading: Promise<unknown> = Promise.resolve()
+    let closed = false
+    const close = async () => {
+      if (closed) return
+      closed = true
+      await reading
+      await closeFile(fd).catch(() => {})
+    }
     const body = new ReadableStream<Uint8Array>({
       type: 'bytes',
       async pull(controller) {
-        const want = Math.min(CHUNK_SIZE, end - position)
-        if (want <= 0) {
+        let chunk: Uint8Array<ArrayBuffer> | null = null
+        try {
+          if (end > position) {
+            const read = readChunk(fd, position, end)
+            reading = read.catch(() => {})
+            chunk = await read
+          }
+        } catch (error) {
+          await close()
+          throw error
+        }
+        if (closed) return
+        if (!chunk || chunk.byteLength === 0) {
           await close()
           controller.close()
           return
         }
-        const buffer = new Uint8Array(want)
-        const { bytesRead } = await file.read(buffer, 0, want, position)
-        if (bytesRead === 0) {
-          await close()
-          controller.close()
-          return
-        }
-        position += bytesRead
-        controller.enqueue(bytesRead === want ? buffer : buffer.subarray(0, bytesRead))
+        position += chunk.byteLength
+        controller.enqueue(chunk)
       },
       cancel: close,
     })

@@ -36,6 +36,75 @@ function totalSize(contentRange: string | undefined, contentLength: number | und
   return total !== undefined ? Number(total) : (contentLength ?? 0)
 }
 
+/** What the SDK's GetObject body is on Node: an http.IncomingMessage. */
+interface NodeReadable {
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown
+  on(event: 'end' | 'close', listener: () => void): unknown
+  on(event: 'error', listener: (error: unknown) => void): unknown
+  pause(): unknown
+  resume(): unknown
+  destroy(error?: Error): unknown
+}
+
+function isNodeReadable(body: unknown): body is NodeReadable {
+  const candidate = body as Partial<NodeReadable> | null
+  return typeof candidate?.on === 'function' && typeof candidate.pause === 'function' && typeof candidate.resume === 'function'
+}
+
+// What a body may hold ahead of the response, on top of the socket's own buffers.
+const BODY_QUEUE_BYTES = 64 * 1024
+
+/**
+ * The SDK's body as a web stream. In workerd it already is one. On Node it is
+ * an IncomingMessage, and the SDK's transformToWebStream() (Readable.toWeb)
+ * copies every chunk into a fresh Uint8Array: on a large object that copy and
+ * the garbage it leaves cost more CPU than the rest of the proxying. The
+ * chunks are handed on as they are instead; nothing downstream keeps or
+ * transfers them. Backpressure as before: the source pauses while the queue
+ * is full; cancelling destroys it.
+ */
+function webStreamOf(body: unknown, fallback: () => ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  if (body instanceof ReadableStream) return body as ReadableStream<Uint8Array>
+  if (!isNodeReadable(body)) return fallback()
+  const source = body
+  let settled = false
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        source.on('data', (chunk) => {
+          if (settled) return
+          controller.enqueue(chunk)
+          if ((controller.desiredSize ?? 0) <= 0) source.pause()
+        })
+        source.on('end', () => {
+          if (settled) return
+          settled = true
+          controller.close()
+        })
+        source.on('error', (error) => {
+          if (settled) return
+          settled = true
+          controller.error(error)
+        })
+        // Closed without 'end': the connection to storage broke mid-body.
+        source.on('close', () => {
+          if (settled) return
+          settled = true
+          controller.error(new Error('the storage response ended before its last byte'))
+        })
+      },
+      pull() {
+        source.resume()
+      },
+      cancel(reason) {
+        settled = true
+        source.destroy(reason instanceof Error ? reason : undefined)
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: BODY_QUEUE_BYTES }),
+  )
+}
+
 /** Any S3-compatible bucket, through @aws-sdk/client-s3 (Node and Workers alike). */
 export class S3ObjectStore implements ObjectStore {
   readonly #client: S3Client
@@ -96,9 +165,10 @@ export class S3ObjectStore implements ObjectStore {
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
         }),
       )
-      if (!result.Body) throw new ObjectMissingError(key)
+      const body = result.Body
+      if (!body) throw new ObjectMissingError(key)
       return {
-        body: result.Body.transformToWebStream() as ReadableStream<Uint8Array>,
+        body: webStreamOf(body, () => body.transformToWebStream() as ReadableStream<Uint8Array>),
         size: totalSize(result.ContentRange, result.ContentLength),
       }
     } catch (error) {

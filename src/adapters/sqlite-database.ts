@@ -5,6 +5,8 @@ import type { SqlDatabase, SqlStatement, SqlValue } from './sql'
 export class SqliteDatabase implements SqlDatabase {
   readonly raw: Database.Database
   readonly #statements = new Map<string, Database.Statement>()
+  // Made once: better-sqlite3 builds a fresh wrapper on every transaction() call.
+  readonly #batch: Database.Transaction<(statements: SqlStatement[]) => number[]>
 
   constructor(path: string) {
     this.raw = new Database(path)
@@ -12,6 +14,9 @@ export class SqliteDatabase implements SqlDatabase {
     this.raw.pragma('synchronous = NORMAL')
     this.raw.pragma('busy_timeout = 5000')
     this.raw.pragma('foreign_keys = ON')
+    this.#batch = this.raw.transaction((statements: SqlStatement[]) =>
+      statements.map((s) => this.#prepare(s.sql).run(...s.params).changes),
+    )
   }
 
   #prepare(sql: string): Database.Statement {
@@ -32,8 +37,7 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   async batch(statements: SqlStatement[]): Promise<number[]> {
-    const run = this.raw.transaction(() => statements.map((s) => this.#prepare(s.sql).run(...s.params).changes))
-    return run.immediate()
+    return this.#batch.immediate(statements)
   }
 
   close(): void {
