@@ -98,6 +98,13 @@ describe.each(['disk', 's3'] as const)('scanner safety, Node + %s', (store) => {
       }
     }
 
+    // Link checkers that sniff the start of a resource with a Range from byte 0.
+    for (const url of urls) {
+      const sniffed = await fetchAs(url, BROWSER, { headers: { range: 'bytes=0-1023' } })
+      expect(sniffed.headers.get('content-type'), `sniffing ${url}`).toMatch(/^text\/html/)
+      await sniffed.text()
+    }
+
     for (let i = 0; i < 3; i++) {
       expect((await fetchAs(link.downloadUrl, BROWSER, { method: 'HEAD' })).status).toBe(200)
       expect((await fetchAs(link.url, BROWSER, { method: 'HEAD' })).status).toBe(200)

@@ -37,3 +37,13 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   if (start >= size) return { kind: 'unsatisfiable' }
   return { kind: 'partial', start, end: size - 1 }
 }
+
+/**
+ * True for a Range header asking for one range that starts after byte 0:
+ * a resume (API.md counting rule 3), which only ever draws on a link's byte
+ * budget. Browsers resume an interrupted download this way, with GET, even
+ * when the download began with a form's POST.
+ */
+export function isResumeRange(header: string | null | undefined): boolean {
+  return !!header && header.length <= MAX_HEADER_LENGTH && /^\s*bytes\s*=\s*0*[1-9]\d*\s*-\s*\d*\s*$/i.test(header)
+}

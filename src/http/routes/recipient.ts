@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory'
 import { FuselinkError } from '../../core/errors'
 import { contentDisposition } from '../../core/http/disposition'
 import { isPrefetch, isPreviewer } from '../../core/http/previewers'
+import { isResumeRange } from '../../core/http/range'
 import { openDownload, resolveToken, type DownloadResult } from '../../core/link/download'
 import { decideStart } from '../../core/link/policy'
 import type { LinkTarget } from '../../core/model'
@@ -79,10 +80,10 @@ async function download(services: Services, c: Context): Promise<Response> {
   const token = c.req.param('token')!
   const isHead = c.req.method === 'HEAD'
   // Scanners and prefetchers follow links with GET; only a person submits the
-  // form, and a GET of the form's own address is a machine reading the page.
-  const speculative =
-    c.req.method === 'GET' &&
-    (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || c.req.query(FROM_PAGE.name) === FROM_PAGE.value)
+  // form. A GET of the form's own address is a machine reading the page,
+  // unless it resumes: that is the browser picking up a download the form began.
+  const fromPage = c.req.query(FROM_PAGE.name) === FROM_PAGE.value && !isResumeRange(c.req.header('range'))
+  const speculative = c.req.method === 'GET' && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
   if (speculative) {
     // A scanner or prefetch gets the page, which consumes nothing.
     const target = await limited(services, c, () => resolveToken(deps(services), token))

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { Api, bytes } from '../support/api'
+import { startNodeService } from '../support/node-service'
+import type { ServiceTarget } from '../support/target'
+import { sha256, sha256File } from '../recipients/support/clients'
+
+// A network failure in the middle of a download the landing page's button
+// started: Chromium resumes it by itself, with GET, a Range and If-Range, on
+// the form's address. It must get the rest of the file, not another download.
+const CUT_AFTER = 2 * 1024 * 1024
+
+/** A loopback proxy that drops the connection of the first download after CUT_AFTER bytes, and logs request lines. */
+async function cuttingProxy(upstreamPort: number) {
+  const requests: string[] = []
+  let cut = false
+  const server: Server = createServer((client: Socket) => {
+    const upstream = connect(upstreamPort, '127.0.0.1')
+    let downloading = false
+    let relayed = 0
+    const end = () => {
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', end).on('close', end)
+    upstream.on('error', end).on('close', end)
+    client.on('data', (chunk: Buffer) => {
+      // Requests on a kept-alive connection follow one another: read every head.
+      for (const head of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD) \S+ HTTP\/1\.1\r\n(?:[^\r\n]+\r\n)*/gm)) {
+        const lines = head[0].split('\r\n')
+        requests.push([lines[0], ...lines.filter((line) => /^(range|if-range):/i.test(line))].join(' | '))
+        downloading = /^(?:GET|POST) \/d\//.test(lines[0]!)
+        relayed = 0
+      }
+      upstream.write(chunk)
+    })
+    upstream.on('data', (chunk: Buffer) => {
+      relayed += chunk.length
+      if (downloading && !cut && relayed > CUT_AFTER) {
+        cut = true
+        return end()
+      }
+      client.write(chunk)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return { port, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+let target: ServiceTarget
+let api: Api
+let profiles: string
+
+beforeAll(async () => {
+  profiles = mkdtempSync(join(tmpdir(), 'fuselink-chromium-resume-'))
+  target = await startNodeService('disk')
+  api = new Api(target)
+})
+
+afterAll(async () => {
+  await target?.stop()
+  if (profiles) rmSync(profiles, { recursive: true, force: true })
+})
+
+test("chromium resumes a download cut by the network, and the link counts it once", async () => {
+  const data = bytes(20 * 1024 * 1024, 41)
+  const link = await api.issue((await api.upload('interrupted.bin', data)).id, { maxDownloads: 1 })
+  const proxy = await cuttingProxy(Number(new URL(target.baseUrl).port))
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(profiles, 'profile-')), {
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    headless: true,
+    acceptDownloads: true,
+  })
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    await page.goto(`http://127.0.0.1:${proxy.port}/s/${link.token}`)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
+    const saved = join(profiles, 'interrupted.bin')
+    await download.saveAs(saved)
+    expect(await download.failure()).toBeNull()
+    expect(await sha256File(saved)).toBe(sha256(data))
+    expect((await api.link(link.id)).downloads).toBe(1)
+
+    const downloads = proxy.requests.filter((line) => / \/d\//.test(line))
+    expect(downloads[0]).toMatch(/^POST \/d\/\S+\?via=page HTTP/)
+    expect(downloads[1]).toMatch(/^GET \/d\/\S+\?via=page HTTP\/1\.1 \| Range: bytes=[1-9]\d*- \| If-Range: "/)
+  } finally {
+    await context.close()
+    await proxy.close()
+  }
+})
