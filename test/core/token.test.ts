@@ -32,7 +32,7 @@ async function expectInvalid(ring: KeyRing, token: string) {
 }
 
 describe('signing and verifying', () => {
-  test.each([
+  const makers: [string, () => Promise<JWK | string>][] = [
     ['EdDSA', async () => generateSigningJwk()],
     [
       'ES256',
@@ -42,7 +42,8 @@ describe('signing and verifying', () => {
       },
     ],
     ['HS256', async () => 'a-secret-of-at-least-thirty-two-bytes!'],
-  ] as const)('%s round-trips the link claims with typ and kid in the header', async (alg, make) => {
+  ]
+  test.each(makers)('%s round-trips the link claims with typ and kid in the header', async (alg, make) => {
     const ring = await ringFrom(await make())
     const token = await signLinkToken(ring, claims)
     const [header] = parts(token)
@@ -68,6 +69,11 @@ describe('attacks and forgeries, all refused as 403 invalid_token', async () => 
   const token = await signLinkToken(ring, claims)
   const [header, payload, signature] = parts(token)
   const { d: _private, ...publicJwk } = jwk
+  /** Signs arbitrary claims with any key and header, as an attacker holding that key would. */
+  const forge = (payload: Record<string, unknown>, header: Record<string, unknown>, key: CryptoKey | Uint8Array, jti: string | null = claims.jti) => {
+    const jwt = new SignJWT(payload).setProtectedHeader(header as { alg: string }).setIssuedAt(claims.iat).setExpirationTime(claims.exp)
+    return (jti ? jwt.setJti(jti) : jwt).sign(key)
+  }
 
   const vectors: [string, () => Promise<string> | string][] = [
     ['alg none, no signature', () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.`],
@@ -77,23 +83,11 @@ describe('attacks and forgeries, all refused as 403 invalid_token', async () => 
     ['payload tampering (later expiry)', () => `${header}.${b64({ ...json(payload), exp: claims.exp + 86400 })}.${signature}`],
     [
       'HS256 signed with the public key (algorithm confusion)',
-      () =>
-        new SignJWT({ fid: claims.fid, max: claims.max })
-          .setProtectedHeader({ alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid })
-          .setJti(claims.jti)
-          .setIssuedAt(claims.iat)
-          .setExpirationTime(claims.exp)
-          .sign(new TextEncoder().encode(JSON.stringify(publicJwk))),
+      () => forge({ fid: claims.fid, max: claims.max }, { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid }, new TextEncoder().encode(JSON.stringify(publicJwk))),
     ],
     [
       'HS256 signed with the raw public key bytes',
-      () =>
-        new SignJWT({ fid: claims.fid, max: claims.max })
-          .setProtectedHeader({ alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid })
-          .setJti(claims.jti)
-          .setIssuedAt(claims.iat)
-          .setExpirationTime(claims.exp)
-          .sign(Buffer.from(publicJwk.x!, 'base64url')),
+      () => forge({ fid: claims.fid, max: claims.max }, { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid }, Buffer.from(publicJwk.x!, 'base64url')),
     ],
     ['unknown kid', () => `${b64({ ...json(header), kid: 'nobody' })}.${payload}.${signature}`],
     ['no kid', () => `${b64({ alg: 'EdDSA', typ: 'fuselink+jwt' })}.${payload}.${signature}`],
@@ -103,32 +97,15 @@ describe('attacks and forgeries, all refused as 403 invalid_token', async () => 
     ],
     [
       'a plain JWT without the fuselink typ',
-      () =>
-        new SignJWT({ fid: claims.fid, max: claims.max })
-          .setProtectedHeader({ alg: 'EdDSA', kid: ring.signing.kid })
-          .setJti(claims.jti)
-          .setIssuedAt(claims.iat)
-          .setExpirationTime(claims.exp)
-          .sign(ring.signing.signingKey),
+      () => forge({ fid: claims.fid, max: claims.max }, { alg: 'EdDSA', kid: ring.signing.kid }, ring.signing.signingKey),
     ],
     [
       'missing claims',
-      () =>
-        new SignJWT({ fid: claims.fid })
-          .setProtectedHeader({ alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid })
-          .setIssuedAt(claims.iat)
-          .setExpirationTime(claims.exp)
-          .sign(ring.signing.signingKey),
+      () => forge({ fid: claims.fid }, { alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid }, ring.signing.signingKey, null),
     ],
     [
       'claims of the wrong type',
-      () =>
-        new SignJWT({ fid: claims.fid, max: '3' })
-          .setProtectedHeader({ alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid })
-          .setJti(claims.jti)
-          .setIssuedAt(claims.iat)
-          .setExpirationTime(claims.exp)
-          .sign(ring.signing.signingKey),
+      () => forge({ fid: claims.fid, max: '3' }, { alg: 'EdDSA', typ: 'fuselink+jwt', kid: ring.signing.kid }, ring.signing.signingKey),
     ],
     ['truncated signature', () => token.slice(0, -10)],
     ['truncated to two parts', () => `${header}.${payload}`],
