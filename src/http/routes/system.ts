@@ -10,6 +10,8 @@ export function systemRoutes(services: Services) {
     .get('/.well-known/jwks.json', (c) =>
       c.body(jwks, 200, { 'Content-Type': 'application/jwk-set+json', 'Cache-Control': 'public, max-age=300' }),
     )
+    // Browsers ask for it on every page view; there is none, and no error to log.
+    .get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }))
     .get('/healthz', async (c) => {
       try {
         await Promise.all([services.state.ping(), services.objects.ping()])
