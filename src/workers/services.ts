@@ -5,6 +5,7 @@ import { SqlStateStore } from '../adapters/sql-state'
 import { sha256Hex } from '../core/encoding'
 import { createKeyRing, importSigningKey, importVerifyKeys } from '../core/token/keys'
 import { assembleServices, type Services } from '../http/services'
+import { LargeChunkObjectStore } from './large-chunks'
 import { readWorkerSettings, type Env } from './settings'
 
 /** One JSON object per line: what Workers Logs and `wrangler tail` index best. */
@@ -23,7 +24,7 @@ export async function buildServices(env: Env): Promise<Services> {
   return assembleServices({
     config: settings.config,
     state: new SqlStateStore(new D1SqlDatabase(settings.db)),
-    objects: new S3ObjectStore(settings.config.s3),
+    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3)),
     keys: createKeyRing(signing, previous),
     adminKeyHash: await sha256Hex(settings.adminApiKey),
     // Set by Cloudflare's edge (and by the local runtime); a client cannot forge it there.
