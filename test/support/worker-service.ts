@@ -38,6 +38,8 @@ export interface WorkerServiceTarget extends ServiceTarget {
   s3: S3Server
   /** How long the last start took, from starting the runtime to the first answer (ms). */
   startupMs: number
+  /** Of that, the first request: isolate, script, services, answer (ms). */
+  firstRequestMs: number
   /** The Worker's console output so far. */
   logs: string[]
   /** The running Worker's D1 binding (Miniflare's proxy of it), to look under the API. */
@@ -92,6 +94,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     adminKey,
     s3,
     startupMs: running.startupMs,
+    firstRequestMs: running.firstRequestMs,
     logs,
     d1: () => running.d1(),
     async putObject(key, body, contentType = 'application/octet-stream') {
@@ -108,6 +111,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       await running.dispose()
       running = await startWorker(workerOptions)
       target.startupMs = running.startupMs
+      target.firstRequestMs = running.firstRequestMs
     },
     async stop() {
       await running.dispose()

@@ -81,6 +81,8 @@ export interface RunningWorker {
   url: string
   /** From starting the runtime until the Worker answered its first request (ms). */
   startupMs: number
+  /** Of that, the first request: the isolate loads the script, builds its services, answers (ms). */
+  firstRequestMs: number
   /** The Worker's D1 binding, for tests that look under the API. */
   d1(): Promise<unknown>
   dispose(): Promise<void>
@@ -135,10 +137,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   })
   const url = (await mf.ready).href.replace(/\/$/, '')
   // Ready means listening; the first request loads the script and builds the services.
+  const listening = performance.now()
   await (await fetch(`${url}/.well-known/jwks.json`)).arrayBuffer()
+  const answered = performance.now()
   return {
     url,
-    startupMs: performance.now() - started,
+    startupMs: answered - started,
+    firstRequestMs: answered - listening,
     d1: () => mf.getD1Database('DB', 'fuselink'),
     dispose: () => mf.dispose(),
   }
