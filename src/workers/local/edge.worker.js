@@ -19,13 +19,15 @@ export default {
     if (request.body === null) return env.WORKER.fetch(request)
     const { readable, writable } = new TransformStream()
     const writer = writable.getWriter()
-    const reader = request.body.getReader()
+    // Large reads: workerd hands a network stream to JavaScript in ~4 KiB
+    // chunks otherwise, and this pump would cap uploads at a few MiB/s.
+    const reader = request.body.getReader({ mode: 'byob' })
     let forwarding = true
     const pump = (async () => {
       for (;;) {
-        const { done, value } = await reader.read()
+        const { done, value } = await reader.readAtLeast(64 * 1024, new Uint8Array(256 * 1024))
+        if (value && value.byteLength > 0 && forwarding) await writer.write(value).catch(() => (forwarding = false))
         if (done) break
-        if (forwarding) await writer.write(value).catch(() => (forwarding = false))
       }
       if (forwarding) await writer.close().catch(() => {})
     })()
