@@ -21,15 +21,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
-import { api, streamDownload, uploadFile, type StreamResult } from './lib/http'
+import { api, curlDownload, hasCurl, streamDownload, uploadFile, type StreamResult } from './lib/http'
 import type { LoadResult } from './lib/load'
-import { cleanupAll, startS3rverProcess, startServer, stopChild, stopServer, tempDir, type Server } from './lib/processes'
+import { cleanupAll, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir, type Server } from './lib/processes'
 import { cpuMicros, memory, resetPeak, sampleRss } from './lib/proc'
 import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads, type MeasuredLoad } from './lib/scenario'
 
@@ -184,11 +185,15 @@ async function main(): Promise<void> {
     const result = await streamDownload(path.url, { sha256: true })
     check(`256 MiB ${name}: 200, every byte, sha256 matches`, result.status === 200 && result.bytes === LARGE_SIZE && result.sha256 === largeSha, `${result.status} ${result.bytes} ${result.sha256}`)
   }
+  // The timed downloads use curl when it is there (scripts/install-test-deps.sh
+  // installs it): a Node client spends most of a core on 256 MiB by itself.
+  const useCurl = hasCurl()
+  const timedDownload = useCurl ? curlDownload : (url: string) => streamDownload(url)
   const streams: Record<keyof typeof paths, (StreamResult & { serverCores: number })[]> = { direct: [], s3: [], disk: [] }
   for (let round = 0; round < TIMING.streamRounds; round++) {
     for (const name of ['direct', 's3', 'disk'] as const) {
       const cpu0 = cpuMicros(paths[name].pid)
-      const result = await streamDownload(paths[name].url)
+      const result = await timedDownload(paths[name].url)
       const cpu = cpuMicros(paths[name].pid) - cpu0
       check(`256 MiB ${name} round ${round + 1}: 200 and every byte`, result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE, `${result.status} ${result.bytes}`)
       streams[name].push({ ...result, serverCores: cpu / 1e6 / result.seconds })
@@ -221,10 +226,25 @@ async function main(): Promise<void> {
   await stopChild(s3.child)
 
   // ------------------------------------------------------------ report
-  report({ links, smallDisk: smallDiskResult, cold, smallS3: smallS3Result, streams, rss, issued: issuedTokens.length })
+  report({ links, smallDisk: smallDiskResult, cold, smallS3: smallS3Result, streams, rss, issued: issuedTokens.length, streamClient: useCurl ? 'curl' : 'node:http' })
 }
 
 // ---------------------------------------------------------------- report
+
+const loadNow = () => loadavg().map((x) => x.toFixed(2)).join(' ')
+const loadAtStart = loadNow()
+
+/** The commit measured, and whether the sources differed from it. */
+function treeState(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const head = git('rev-parse', '--short', 'HEAD')
+    const dirty = git('status', '--porcelain', '--', 'src', 'migrations', 'package.json').split('\n').filter(Boolean).length
+    return `commit ${head}${dirty ? ` + ${dirty} changed source files` : ''}`
+  } catch {
+    return 'not a git checkout'
+  }
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -248,6 +268,7 @@ function report(r: {
   streams: Record<'direct' | 's3' | 'disk', (StreamResult & { serverCores: number })[]>
   rss: Record<'s3' | 'disk', { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }>
   issued: number
+  streamClient: string
 }): void {
   const allChecksPass = checks.every((c) => c.ok)
   const verdict = (ok: boolean) => (!allChecksPass ? 'INVALID' : ok ? 'PASS' : 'MISS')
@@ -269,7 +290,7 @@ function report(r: {
     ['2a', 'downloads /s, 1 KiB, disk, 32 keep-alive conns', `${fmt(r.smallDisk.load.perSecond)} /s`, '—', 'info', `${latency(r.smallDisk)}; ${cores(r.smallDisk)}; ${fmt(r.smallDisk.load.completed)} in ${fmt(r.smallDisk.load.seconds, 1)} s`, 'nginx secure_link ≈ 58k/s, p99 ≈ 2 ms; node:http+jose+S3 proxy ≈ 1.35k/s'],
     ['2b', 'downloads /s, 1 KiB, S3 (s3rver), 32 conns', `${fmt(r.smallS3.load.perSecond)} /s`, '—', 'info', `${latency(r.smallS3)}; ${cores(r.smallS3)}; ${fmt(r.smallS3.cpuPerRequest)} µs server CPU each`, 's3rver presigned GET 1 KiB ≈ 2.1k/s; node proxy ≈ 1.35k/s'],
     ['2c', 'downloads /s, 1 KiB, disk, each token used once', `${fmt(r.cold.load.perSecond)} /s`, '—', 'info', `${latency(r.cold)}; ${fmt(r.cold.load.completed)} tokens (of ${r.issued} issued); ${cores(r.cold)}`, 'one jose EdDSA verify ≈ 125–170 µs'],
-    ['3a', 'stream 256 MiB, direct presigned GET from s3rver', `${fmt(direct)} MB/s`, '(baseline)', 'info', `rounds ${spread(r.streams.direct)}; s3rver ${fmt(median(r.streams.direct.map((v) => v.serverCores)), 2)} cores`, 's3rver presigned ≈ 670 MB/s'],
+    ['3a', `stream 256 MiB, direct presigned GET from s3rver (${r.streamClient})`, `${fmt(direct)} MB/s`, '(baseline)', 'info', `rounds ${spread(r.streams.direct)}; s3rver ${fmt(median(r.streams.direct.map((v) => v.serverCores)), 2)} cores`, 's3rver presigned ≈ 670 MB/s'],
     ['3b', 'stream 256 MiB, fuselink + S3 (same s3rver)', `${fmt(viaS3)} MB/s`, '', '', `rounds ${spread(r.streams.s3)}; fuselink ${fmt(median(r.streams.s3.map((v) => v.serverCores)), 2)} cores`, 'node:http+jose+S3 proxy ≈ 700 MB/s'],
     ['3c', 'ratio fuselink+S3 / direct (medians)', fmt(ratio, 2), '≥ 0.90', verdict(ratio >= 0.9), `per round ${rounds.map((x) => fmt(x, 2)).join(' / ')}`, ''],
     ['3d', 'stream 256 MiB, fuselink + disk (reference)', `${fmt(viaDisk)} MB/s`, '—', 'info', `rounds ${spread(r.streams.disk)}; fuselink ${fmt(median(r.streams.disk.map((v) => v.serverCores)), 2)} cores`, 'nginx secure_link ≈ 1.9 GB/s'],
@@ -291,7 +312,8 @@ function report(r: {
 
   const out: string[] = []
   out.push('')
-  out.push(`fuselink bench — ${new Date().toISOString()} — node ${process.version}, ${availableParallelism()} cores, load avg ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+  out.push(`fuselink bench — ${new Date().toISOString()} — ${treeState()} — node ${process.version}, ${availableParallelism()} cores`)
+  out.push(`load average (1/5/15 min) at start ${loadAtStart}, at end ${loadNow()}: above ${availableParallelism()} the machine was shared and every figure is pessimistic`)
   out.push('MB = 10^6 bytes. Latency = request sent → last byte read, measured in the load generator (same machine, shared cores).')
   out.push('')
   out.push(table(rows))

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { spawnNodeEntry, stopProcess, ROOT, type NodeProcess } from '../../test/support/node-service'
+
+export { ROOT }
 import { freePort } from '../../test/support/ports'
 
 /**
