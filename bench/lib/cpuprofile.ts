@@ -50,6 +50,8 @@ export interface Summary {
   idleMs: number
   samples: number
   selfByLayer: [string, number][]
+  /** Self time with native frames (syscalls, addons, builtins) charged to the layer that called them. */
+  selfByCallerLayer: [string, number][]
   inclusiveByLayer: [string, number][]
   selfByFunction: [string, number][]
   inclusiveByFunction: [string, number][]
@@ -72,6 +74,7 @@ export function summarise(path: string, window?: { from: number; to: number }): 
   }
 
   const selfLayer = new Map<string, number>()
+  const callerLayer = new Map<string, number>()
   const incLayer = new Map<string, number>()
   const selfFn = new Map<string, number>()
   const incFn = new Map<string, number>()
@@ -95,6 +98,9 @@ export function summarise(path: string, window?: { from: number; to: number }): 
       continue
     }
     add(selfLayer, layerOf(leaf.callFrame.url, name), us)
+    let owner: ProfileNode | undefined = leaf
+    while (owner && owner.callFrame.url === '' && !owner.callFrame.functionName.startsWith('(')) owner = byId.get(parent.get(owner.id) ?? -1)
+    add(callerLayer, owner && owner !== leaf ? `${layerOf(owner.callFrame.url, owner.callFrame.functionName)} (native below)` : layerOf(leaf.callFrame.url, name), us)
     add(selfFn, frameKey(leaf), us)
     const layers = new Set<string>()
     const fns = new Set<string>()
@@ -112,6 +118,7 @@ export function summarise(path: string, window?: { from: number; to: number }): 
     idleMs: idle / 1000,
     samples,
     selfByLayer: sorted(selfLayer),
+    selfByCallerLayer: sorted(callerLayer),
     inclusiveByLayer: sorted(incLayer),
     selfByFunction: sorted(selfFn),
     inclusiveByFunction: sorted(incFn),
@@ -129,6 +136,8 @@ export function renderSummary(summary: Summary, options: { top?: number; perUnit
     `sampled ${summary.totalMs.toFixed(0)} ms (${summary.samples} samples), busy ${busy.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms; % of busy time`,
     'self time by layer:',
     ...summary.selfByLayer.slice(0, top).map(row),
+    'self time by layer, native frames charged to the layer that called them:',
+    ...summary.selfByCallerLayer.slice(0, top).map(row),
     'inclusive time by layer (time with the layer anywhere on the stack):',
     ...summary.inclusiveByLayer.slice(0, top).map(row),
     'self time by function:',
