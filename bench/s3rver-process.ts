@@ -1,12 +1,30 @@
 /**
  * s3rver in a process of its own, so that the load generator, fuselink and
- * the S3 server each get their own event loop. Prints one JSON line with its
- * settings, then serves until SIGTERM (or until its parent goes away).
+ * the S3 server each get their own event loop. Its objects live in the
+ * directory given as the first argument, which the parent made and removes,
+ * so nothing is left behind even if this process is killed. Prints one JSON
+ * line with its settings, then serves until SIGTERM or until the parent goes
+ * away (stdin ends).
  */
-import { startS3rver } from '../test/support/s3rver'
+import S3rver from 's3rver'
 
-const server = await startS3rver('fuselink-bench')
-process.stdout.write(`${JSON.stringify({ endpoint: server.endpoint, bucket: server.bucket, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, env: server.env })}\n`)
+const directory = process.argv[2]
+if (!directory) throw new Error('usage: s3rver-process.ts <directory>')
+const bucket = 'fuselink-bench'
+const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] })
+const { port } = await server.run()
+const endpoint = `http://127.0.0.1:${port}`
+// s3rver's built-in credentials.
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+const env = {
+  S3_BUCKET: bucket,
+  S3_ENDPOINT: endpoint,
+  S3_REGION: 'us-east-1',
+  S3_ACCESS_KEY_ID: credentials.accessKeyId,
+  S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  S3_FORCE_PATH_STYLE: 'true',
+}
+process.stdout.write(`${JSON.stringify({ endpoint, bucket, ...credentials, env })}\n`)
 
 let closing = false
 const stop = () => {
@@ -17,6 +35,5 @@ const stop = () => {
 }
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)
-// The parent holds our stdin open; when it dies, stdin ends.
 process.stdin.on('end', stop)
 process.stdin.resume()

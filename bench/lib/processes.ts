@@ -24,7 +24,7 @@ export function tempDir(prefix: string): string {
 
 export function cleanupAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true })
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
 }
 process.once('exit', cleanupAll)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -46,7 +46,8 @@ export interface S3rverProcess {
 
 /** s3rver in its own process (bench/s3rver-process.ts), so it has an event loop to itself. */
 export async function startS3rverProcess(): Promise<S3rverProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/s3rver-process.ts')], {
+  const directory = tempDir('fuselink-bench-s3rver-')
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/s3rver-process.ts'), directory], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['pipe', 'pipe', 'inherit'],
