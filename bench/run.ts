@@ -8,6 +8,10 @@
  *      GET from the same s3rver (the ratio), and fuselink+disk for reference
  *   4. peak RSS of the server while 8 downloads of that file run at once
  *   5. the server's CPU time per small download (/proc/<pid>/stat)
+ *   6. the same through the Workers runtime (issue 4): the deploy bundle in
+ *      workerd (Miniflare) with a local D1 and its own s3rver, as
+ *      test/support/worker-service.ts runs it: 1 KiB downloads/s and 256 MiB
+ *      streaming MB/s, beside the Node figures above
  *
  * Everything runs on 127.0.0.1: two fuselink servers (the real Node entry,
  * one per store) and s3rver each in their own process; the load generator
@@ -29,10 +33,11 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
 import { api, curlDownload, hasCurl, streamDownload, uploadFile, type StreamResult } from './lib/http'
-import type { LoadResult } from './lib/load'
+import { runLoad, type LoadResult } from './lib/load'
 import { cleanupAll, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir, type Server } from './lib/processes'
 import { cpuMicros, memory, resetPeak, sampleRss } from './lib/proc'
 import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads, type MeasuredLoad } from './lib/scenario'
+import { startWorkerService, type WorkerServiceTarget } from '../test/support/worker-service'
 
 const MiB = 1024 * 1024
 const SMALL_SIZE = 1024
@@ -48,6 +53,10 @@ const TIMING = {
   coldMs: 3000,
   streamRounds: 3,
   rssParallel: 8,
+  workerConcurrency: 16,
+  workerWarmupMs: 1000,
+  workerSmallMs: 4000,
+  workerStreamRounds: 2,
 }
 
 // ---------------------------------------------------------------- bookkeeping
@@ -75,7 +84,7 @@ function describeFailures(label: string, load: LoadResult, okStatus: number, con
 }
 
 /** Checks that the server counted exactly the downloads we made. */
-async function verifyCounters(label: string, server: Server, key: string, links: { id: string }[], used: number[], served: number): Promise<void> {
+async function verifyCounters(label: string, server: Pick<Server, 'origin'>, key: string, links: { id: string }[], used: number[], served: number): Promise<void> {
   let counted = 0
   let mismatches = 0
   for (const [i, link] of links.entries()) {
@@ -84,6 +93,80 @@ async function verifyCounters(label: string, server: Server, key: string, links:
     if (fresh.downloads !== used[i]) mismatches++
   }
   check(`${label}: link counters equal the downloads made`, counted === served && mismatches === 0, `server counted ${counted}, client got ${served} files, ${mismatches} links differ`)
+}
+
+/** What the Workers runtime did in phase 6. */
+interface WorkerFigures {
+  small: LoadResult
+  streams: StreamResult[]
+  startupMs: number
+  firstRequestMs: number
+  /** From starting the service (bundle build, D1 migration, s3rver) to its first answer, s. */
+  setupSeconds: number
+}
+
+/**
+ * 6. The Worker: started, loaded and stopped here, its temp dirs (s3rver's
+ * objects, the local D1, the bundle) under a directory the bench owns, so
+ * cleanupAll removes them whatever happens.
+ */
+async function workerPhase(small: Buffer, largePath: string, largeSha: string, timedDownload: (url: string) => Promise<StreamResult>): Promise<WorkerFigures> {
+  progress('Workers: building the bundle, migrating a local D1, starting workerd and its s3rver')
+  const setupStarted = performance.now()
+  const savedTmp = process.env.TMPDIR
+  process.env.TMPDIR = tempDir('fuselink-bench-worker-')
+  let worker: WorkerServiceTarget
+  try {
+    worker = await startWorkerService({ env: { RATE_LIMIT: '0' } })
+  } finally {
+    if (savedTmp === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = savedTmp
+  }
+  const setupSeconds = (performance.now() - setupStarted) / 1000
+  try {
+    const origin = worker.baseUrl
+    const key = worker.adminKey
+    const smallKey = 'bench/small.bin'
+    const largeKey = 'bench/large.bin'
+    progress(`Workers: up in ${fmt(setupSeconds, 1)} s (runtime start to first answer ${fmt(worker.startupMs)} ms); 1 KiB and 256 MiB into its s3rver + import`)
+    await worker.putObject(smallKey, small)
+    const smallFile = await api(origin, key, 'POST', '/api/v1/files/import', { key: smallKey, name: 'small.bin' }, 201)
+    check('Workers: import 1 KiB: size', smallFile.size === SMALL_SIZE, String(smallFile.size))
+    await worker.putLargeObject(largeKey, createReadStream(largePath))
+    const largeFile = await api(origin, key, 'POST', '/api/v1/files/import', { key: largeKey, name: 'large.bin' }, 201)
+    check('Workers: import 256 MiB: size', largeFile.size === LARGE_SIZE, String(largeFile.size))
+
+    const server = { origin }
+    progress(`Workers: small downloads, ${TIMING.workerConcurrency} connections, ${TIMING.workerWarmupMs / 1000} s warm-up + ${TIMING.workerSmallMs / 1000} s`)
+    const smallLinks = await issueLinks(server, key, smallFile.id, 4, MAX_DOWNLOADS_PER_LINK)
+    const source = smallDownloads(smallLinks.map((l) => l.token), small)
+    const smallResult = await runLoad({
+      origin,
+      concurrency: TIMING.workerConcurrency,
+      warmupMs: TIMING.workerWarmupMs,
+      durationMs: TIMING.workerSmallMs,
+      next: source.next,
+    })
+    describeFailures('Workers 1 KiB', smallResult, 200, TIMING.workerConcurrency)
+    check('Workers 1 KiB: link budget not exhausted before the end', !smallResult.exhausted)
+    await verifyCounters('Workers 1 KiB', server, key, smallLinks, source.used, smallResult.statuses.get(200) ?? 0)
+
+    progress(`Workers: streaming 256 MiB, warm-up with sha256, then ${TIMING.workerStreamRounds} rounds`)
+    const [largeLink] = await issueLinks(server, key, largeFile.id, 1, 100)
+    const url = `${origin}/d/${largeLink!.token}`
+    const hashed = await streamDownload(url, { sha256: true })
+    check('Workers 256 MiB: 200, every byte, sha256 matches', hashed.status === 200 && hashed.bytes === LARGE_SIZE && hashed.sha256 === largeSha, `${hashed.status} ${hashed.bytes} ${hashed.sha256}`)
+    const streams: StreamResult[] = []
+    for (let round = 0; round < TIMING.workerStreamRounds; round++) {
+      const result = await timedDownload(url)
+      check(`Workers 256 MiB round ${round + 1}: 200 and every byte`, result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE, `${result.status} ${result.bytes}`)
+      streams.push(result)
+    }
+    return { small: smallResult, streams, startupMs: worker.startupMs, firstRequestMs: worker.firstRequestMs, setupSeconds }
+  } finally {
+    progress('Workers: stopping')
+    await worker.stop()
+  }
 }
 
 // ---------------------------------------------------------------- main
@@ -225,8 +308,11 @@ async function main(): Promise<void> {
   await Promise.all([stopServer(disk), stopServer(s3Server)])
   await stopChild(s3.child)
 
+  // 6. The same file and sizes through the Workers runtime, with the Node servers stopped.
+  const workers = await workerPhase(small, largePath, largeSha, timedDownload)
+
   // ------------------------------------------------------------ report
-  report({ links, smallDisk: smallDiskResult, cold, smallS3: smallS3Result, streams, rss, issued: issuedTokens.length, streamClient: useCurl ? 'curl' : 'node:http' })
+  report({ links, smallDisk: smallDiskResult, cold, smallS3: smallS3Result, streams, rss, workers, issued: issuedTokens.length, streamClient: useCurl ? 'curl' : 'node:http' })
 }
 
 // ---------------------------------------------------------------- report
@@ -267,6 +353,7 @@ function report(r: {
   smallS3: MeasuredLoad
   streams: Record<'direct' | 's3' | 'disk', (StreamResult & { serverCores: number })[]>
   rss: Record<'s3' | 'disk', { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }>
+  workers: WorkerFigures
   issued: number
   streamClient: string
 }): void {
@@ -305,6 +392,24 @@ function report(r: {
     ]),
     ['5', 'server CPU per 1 KiB download, disk (row 2a)', `${fmt(r.smallDisk.cpuPerRequest)} µs`, '≤ 300 µs', verdict(r.smallDisk.cpuPerRequest <= 300), `${fmt(r.smallDisk.cpuMicros / 1000)} ms CPU / ${fmt(r.smallDisk.load.completed)} downloads (/proc/<pid>/stat utime+stime)`, 'nginx ≈ 15 µs; naive node:http+jose+S3 proxy ≈ 800 µs'],
     ['5b', 'server CPU per 1 KiB download, first-use tokens', `${fmt(r.cold.cpuPerRequest)} µs`, '—', 'info', `${fmt(r.cold.cpuMicros / 1000)} ms / ${fmt(r.cold.load.completed)} (signature checked each time)`, 'EdDSA verify alone ≈ 125 µs'],
+    [
+      '6a',
+      `Workers: downloads /s, 1 KiB, workerd + local D1 + S3, ${TIMING.workerConcurrency} conns`,
+      `${fmt(r.workers.small.perSecond)} /s`,
+      '—',
+      'info',
+      `p50 ${fmt(r.workers.small.latencyMs.p50, 2)} ms, p99 ${fmt(r.workers.small.latencyMs.p99, 2)} ms; ${fmt(r.workers.small.completed)} in ${fmt(r.workers.small.seconds, 1)} s; startup ${fmt(r.workers.startupMs)} ms (first request ${fmt(r.workers.firstRequestMs)} ms), ${fmt(r.workers.setupSeconds, 1)} s with bundle build + D1 migration; s3rver in the bench process`,
+      `this run, Node: disk ${fmt(r.smallDisk.load.perSecond)} /s (2a), S3 ${fmt(r.smallS3.load.perSecond)} /s (2b)`,
+    ],
+    [
+      '6b',
+      `Workers: stream 256 MiB, workerd + S3 (${r.streamClient})`,
+      `${fmt(mb(r.workers.streams))} MB/s`,
+      '—',
+      'info',
+      `rounds ${spread(r.workers.streams)} (median); sha256 checked once`,
+      `this run, Node: fuselink+S3 ${fmt(viaS3)} MB/s (3b), direct ${fmt(direct)} MB/s (3a)`,
+    ],
   ]
   // The streaming row's verdict lives on the ratio row.
   rows[6]![3] = '—'

@@ -90,7 +90,7 @@ export function linkIssuing(adminKey: string, fileId: string, tokens: string[]) 
   })
 }
 
-export async function issueLinks(server: Server, key: string, fileId: string, count: number, maxDownloads: number): Promise<{ id: string; token: string }[]> {
+export async function issueLinks(server: Pick<Server, 'origin'>, key: string, fileId: string, count: number, maxDownloads: number): Promise<{ id: string; token: string }[]> {
   const links = []
   for (let i = 0; i < count; i++) {
     const link = await api(server.origin, key, 'POST', '/api/v1/links', { fileId, expiresIn: 3600, maxDownloads }, 201)
