@@ -7,12 +7,13 @@ import { DiskObjectStore } from '../adapters/disk-store'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
-import { ConfigError } from '../core/errors'
 import { createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { applyMigrations } from './migrate'
+import { exitOnStartupFailure } from './startup-failure'
+
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 const SWEEP_EVERY_MS = 60_000
@@ -65,11 +66,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`fuselink: bad configuration: ${error.message}\n`)
-  } else {
-    process.stderr.write(`fuselink: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
-  }
-  process.exit(1)
-})
+main().catch(exitOnStartupFailure)

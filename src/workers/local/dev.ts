@@ -7,6 +7,7 @@ import { newApiKeySecret } from '../../core/ids'
 import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../core/token/keys'
 import { readWorkerConfig, type WorkerVars } from '../settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
+import { exitOnStartupFailure } from '../../node/startup-failure'
 
 /*
  * `npm run dev:worker`: fuselink in the local Workers runtime, configured
@@ -115,11 +116,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`fuselink: bad configuration: ${error.message}\n`)
-  } else {
-    process.stderr.write(`fuselink: failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
-  }
-  process.exit(1)
-})
+main().catch(exitOnStartupFailure)
