@@ -14,7 +14,6 @@ import { readNodeConfig } from './config'
 import { applyMigrations } from './migrate'
 import { exitOnStartupFailure } from './startup-failure'
 
-
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 const SWEEP_EVERY_MS = 60_000
 
