@@ -28,16 +28,6 @@ async function readChunk(fd: number, position: number, end: number): Promise<Uin
 }
 
 /** A body whose bytes are already in hand. */
-function readyStream(chunk: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    type: 'bytes',
-    start(controller) {
-      if (chunk.byteLength > 0) controller.enqueue(chunk)
-      controller.close()
-    },
-  })
-}
-
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
 }
@@ -116,7 +106,7 @@ export class DiskObjectStore implements ObjectStore {
         const chunk = new Uint8Array(Math.max(0, end - position))
         const read = chunk.byteLength === 0 ? 0 : fs.readSync(fd, chunk, 0, chunk.byteLength, position)
         fs.closeSync(fd)
-        return { body: readyStream(read === chunk.byteLength ? chunk : chunk.subarray(0, read)), size }
+        return { bytes: read === chunk.byteLength ? chunk : chunk.subarray(0, read), size }
       }
     } catch (error) {
       fs.closeSync(fd)

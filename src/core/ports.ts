@@ -1,11 +1,14 @@
 import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from './model'
 
-/** An object as storage returns it: a stream of the asked bytes, never the whole file in memory. */
-export interface StoredObject {
-  body: ReadableStream<Uint8Array>
+/**
+ * An object as storage returns it: a stream of the asked bytes, never the
+ * whole file in memory — or, for a body of at most one read (64 KiB), the
+ * bytes themselves, which a response can send in a single write.
+ */
+export type StoredObject = {
   /** Total size of the object, whatever range was asked. */
   size: number
-}
+} & ({ body: ReadableStream<Uint8Array> } | { bytes: Uint8Array<ArrayBuffer> })
 
 export interface ObjectInfo {
   size: number

@@ -98,7 +98,15 @@ export interface DownloadRequest {
 }
 
 export type DownloadResult =
-  | { status: 200 | 206; target: LinkTarget; etag: string; start: number; end: number; body: ReadableStream<Uint8Array> | null; ended: Promise<void> }
+  | {
+      status: 200 | 206
+      target: LinkTarget
+      etag: string
+      start: number
+      end: number
+      body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null
+      ended: Promise<void>
+    }
   | { status: 304; target: LinkTarget; etag: string }
   | { status: 416; target: LinkTarget; etag: string }
 
@@ -189,9 +197,15 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
     throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
   }
 
+  if ('bytes' in object && object.bytes.byteLength <= transfer.grant) {
+    // Read whole and covered by the first grant: handed to the response in one
+    // write, which is what a meter would count the moment it passed it on.
+    return { status, target, etag, start, end, body: object.bytes, ended: deps.state.settleTransfer(transfer.id, object.bytes.byteLength) }
+  }
+  const source = 'bytes' in object ? new Blob([object.bytes]).stream() : object.body
   const grants = new TransferGrants(deps, { id: transfer.id, linkId: link.id, length, cap: giveBackCap(file.size) }, transfer.grant)
   let renewAt = deps.clock.now() + LEASE_RENEW_MS
-  const { body, ended } = meterStream(object.body, {
+  const { body, ended } = meterStream(source, {
     allow: (total) => grants.allow(total),
     // Storage failing before the first byte consumes nothing (rule 4).
     end: (sent, how) =>
