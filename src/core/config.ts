@@ -90,7 +90,7 @@ function readS3(env: Settings): S3Settings | null {
   }
 }
 
-export const GIB = 1024 ** 3
+const GIB = 1024 ** 3
 
 const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
 

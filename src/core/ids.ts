@@ -9,8 +9,6 @@ export function newId(): string {
   return base64url(randomBytes(8)).slice(0, 10)
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9_-]{10}$/
-
 /** An API key secret: 256 random bits, recognisable by its prefix. */
 export function newApiKeySecret(): string {
   return `fl_${base64url(randomBytes(32))}`
