@@ -15,16 +15,26 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { renderSummary, summarise } from './lib/cpuprofile'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
 import { api, streamDownload, uploadFile } from './lib/http'
-import { cleanupAll, startProfile, startS3rverProcess, startServer, stopChild, stopProfile, stopServer, tempDir, type S3rverProcess } from './lib/processes'
 import { cpuMicros } from './lib/proc'
+import {
+  cleanupAll,
+  type S3rverProcess,
+  startProfile,
+  startS3rverProcess,
+  startServer,
+  stopChild,
+  stopProfile,
+  stopServer,
+  tempDir,
+} from './lib/processes'
 import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads } from './lib/scenario'
 
 const SCENARIOS = ['small-disk', 'small-s3', 'cold-disk', 'links', 'stream-s3', 'stream-disk', 'parallel-s3', 'parallel-disk'] as const
@@ -61,11 +71,18 @@ async function run(scenario: Scenario): Promise<void> {
     await measured(server, { concurrency: 16, warmupMs: 0, durationMs: 1000, next: linkIssuing(adminKey, file.id, tokens) })
     if (scenario === 'links') {
       await startProfile(server)
-      const result = await measured(server, { concurrency: 16, warmupMs: 0, durationMs: 4000, next: linkIssuing(adminKey, file.id, tokens) })
+      const result = await measured(server, {
+        concurrency: 16,
+        warmupMs: 0,
+        durationMs: 4000,
+        next: linkIssuing(adminKey, file.id, tokens),
+      })
       await stopProfile(server)
       count = result.load.completed
       unit = 'link'
-      console.log(`${result.load.perSecond.toFixed(0)} links/s, ${result.cpuPerRequest.toFixed(0)} µs server CPU each, failures ${result.load.failures}`)
+      console.log(
+        `${result.load.perSecond.toFixed(0)} links/s, ${result.cpuPerRequest.toFixed(0)} µs server CPU each, failures ${result.load.failures}`,
+      )
     } else {
       if (scenario === 'cold-disk') {
         // More first-use tokens than the profiled load can use up.
@@ -97,7 +114,9 @@ async function run(scenario: Scenario): Promise<void> {
         credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
         requestChecksumCalculation: 'WHEN_REQUIRED',
       })
-      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/large.bin', Body: createReadStream(largePath), ContentLength: size }))
+      await client.send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/large.bin', Body: createReadStream(largePath), ContentLength: size }),
+      )
       client.destroy()
       fileId = (await api(server.origin, adminKey, 'POST', '/api/v1/files/import', { key: 'bench/large.bin' }, 201)).id
     } else {

@@ -23,21 +23,21 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { deterministicBytes, writeDeterministicFile } from './lib/data'
-import { api, curlDownload, hasCurl, streamDownload, uploadFile, type StreamResult } from './lib/http'
-import { runLoad, type LoadResult } from './lib/load'
-import { cleanupAll, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir, type Server } from './lib/processes'
-import { cpuMicros, memory, resetPeak, sampleRss } from './lib/proc'
-import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads, type MeasuredLoad } from './lib/scenario'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { startWorkerService, type WorkerServiceTarget } from '../test/support/worker-service'
+import { deterministicBytes, writeDeterministicFile } from './lib/data'
+import { api, curlDownload, hasCurl, type StreamResult, streamDownload, uploadFile } from './lib/http'
+import { type LoadResult, runLoad } from './lib/load'
+import { cpuMicros, memory, resetPeak, sampleRss } from './lib/proc'
+import { cleanupAll, ROOT, type Server, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
+import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, type MeasuredLoad, measured, smallDownloads } from './lib/scenario'
 
 const MiB = 1024 * 1024
 const SMALL_SIZE = 1024
@@ -79,12 +79,23 @@ const benchStart = performance.now()
 
 function describeFailures(label: string, load: LoadResult, okStatus: number, concurrency: number): void {
   const statuses = [...load.statuses].map(([s, n]) => `${s}×${n}`).join(' ')
-  check(`${label}: every response ${okStatus} with the right body`, load.failures === 0, `statuses ${statuses}; ${load.failureSamples.join(' | ')}`)
+  check(
+    `${label}: every response ${okStatus} with the right body`,
+    load.failures === 0,
+    `statuses ${statuses}; ${load.failureSamples.join(' | ')}`,
+  )
   check(`${label}: keep-alive held (connections opened ≤ concurrency)`, load.connections <= concurrency, `${load.connections} connections`)
 }
 
 /** Checks that the server counted exactly the downloads we made. */
-async function verifyCounters(label: string, server: Pick<Server, 'origin'>, key: string, links: { id: string }[], used: number[], served: number): Promise<void> {
+async function verifyCounters(
+  label: string,
+  server: Pick<Server, 'origin'>,
+  key: string,
+  links: { id: string }[],
+  used: number[],
+  served: number,
+): Promise<void> {
   let counted = 0
   let mismatches = 0
   for (const [i, link] of links.entries()) {
@@ -92,7 +103,11 @@ async function verifyCounters(label: string, server: Pick<Server, 'origin'>, key
     counted += fresh.downloads as number
     if (fresh.downloads !== used[i]) mismatches++
   }
-  check(`${label}: link counters equal the downloads made`, counted === served && mismatches === 0, `server counted ${counted}, client got ${served} files, ${mismatches} links differ`)
+  check(
+    `${label}: link counters equal the downloads made`,
+    counted === served && mismatches === 0,
+    `server counted ${counted}, client got ${served} files, ${mismatches} links differ`,
+  )
 }
 
 /** What the Workers runtime did in phase 6. */
@@ -110,7 +125,12 @@ interface WorkerFigures {
  * objects, the local D1, the bundle) under a directory the bench owns, so
  * cleanupAll removes them whatever happens.
  */
-async function workerPhase(small: Buffer, largePath: string, largeSha: string, timedDownload: (url: string) => Promise<StreamResult>): Promise<WorkerFigures> {
+async function workerPhase(
+  small: Buffer,
+  largePath: string,
+  largeSha: string,
+  timedDownload: (url: string) => Promise<StreamResult>,
+): Promise<WorkerFigures> {
   progress('Workers: building the bundle, migrating a local D1, starting workerd and its s3rver')
   const setupStarted = performance.now()
   const savedTmp = process.env.TMPDIR
@@ -128,7 +148,9 @@ async function workerPhase(small: Buffer, largePath: string, largeSha: string, t
     const key = worker.adminKey
     const smallKey = 'bench/small.bin'
     const largeKey = 'bench/large.bin'
-    progress(`Workers: up in ${fmt(setupSeconds, 1)} s (runtime start to first answer ${fmt(worker.startupMs)} ms); 1 KiB and 256 MiB into its s3rver + import`)
+    progress(
+      `Workers: up in ${fmt(setupSeconds, 1)} s (runtime start to first answer ${fmt(worker.startupMs)} ms); 1 KiB and 256 MiB into its s3rver + import`,
+    )
     await worker.putObject(smallKey, small)
     const smallFile = await api(origin, key, 'POST', '/api/v1/files/import', { key: smallKey, name: 'small.bin' }, 201)
     check('Workers: import 1 KiB: size', smallFile.size === SMALL_SIZE, String(smallFile.size))
@@ -137,9 +159,14 @@ async function workerPhase(small: Buffer, largePath: string, largeSha: string, t
     check('Workers: import 256 MiB: size', largeFile.size === LARGE_SIZE, String(largeFile.size))
 
     const server = { origin }
-    progress(`Workers: small downloads, ${TIMING.workerConcurrency} connections, ${TIMING.workerWarmupMs / 1000} s warm-up + ${TIMING.workerSmallMs / 1000} s`)
+    progress(
+      `Workers: small downloads, ${TIMING.workerConcurrency} connections, ${TIMING.workerWarmupMs / 1000} s warm-up + ${TIMING.workerSmallMs / 1000} s`,
+    )
     const smallLinks = await issueLinks(server, key, smallFile.id, 4, MAX_DOWNLOADS_PER_LINK)
-    const source = smallDownloads(smallLinks.map((l) => l.token), small)
+    const source = smallDownloads(
+      smallLinks.map((l) => l.token),
+      small,
+    )
     const smallResult = await runLoad({
       origin,
       concurrency: TIMING.workerConcurrency,
@@ -155,11 +182,19 @@ async function workerPhase(small: Buffer, largePath: string, largeSha: string, t
     const [largeLink] = await issueLinks(server, key, largeFile.id, 1, 100)
     const url = `${origin}/d/${largeLink!.token}`
     const hashed = await streamDownload(url, { sha256: true })
-    check('Workers 256 MiB: 200, every byte, sha256 matches', hashed.status === 200 && hashed.bytes === LARGE_SIZE && hashed.sha256 === largeSha, `${hashed.status} ${hashed.bytes} ${hashed.sha256}`)
+    check(
+      'Workers 256 MiB: 200, every byte, sha256 matches',
+      hashed.status === 200 && hashed.bytes === LARGE_SIZE && hashed.sha256 === largeSha,
+      `${hashed.status} ${hashed.bytes} ${hashed.sha256}`,
+    )
     const streams: StreamResult[] = []
     for (let round = 0; round < TIMING.workerStreamRounds; round++) {
       const result = await timedDownload(url)
-      check(`Workers 256 MiB round ${round + 1}: 200 and every byte`, result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE, `${result.status} ${result.bytes}`)
+      check(
+        `Workers 256 MiB round ${round + 1}: 200 and every byte`,
+        result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE,
+        `${result.status} ${result.bytes}`,
+      )
       streams.push(result)
     }
     return { small: smallResult, streams, startupMs: worker.startupMs, firstRequestMs: worker.firstRequestMs, setupSeconds }
@@ -184,10 +219,7 @@ async function main(): Promise<void> {
 
   progress('starting s3rver and two fuselink servers (disk, S3)')
   const s3 = await startS3rverProcess()
-  const [disk, s3Server] = await Promise.all([
-    startServer('disk', { adminKey }),
-    startServer('s3', { adminKey, env: s3.env }),
-  ])
+  const [disk, s3Server] = await Promise.all([startServer('disk', { adminKey }), startServer('s3', { adminKey, env: s3.env })])
   const s3Client = new S3Client({
     region: 'us-east-1',
     endpoint: s3.endpoint,
@@ -201,10 +233,20 @@ async function main(): Promise<void> {
   const smallDisk = await uploadFile(disk.origin, adminKey, smallPath, 'small.bin')
   const smallS3 = await uploadFile(s3Server.origin, adminKey, smallPath, 'small.bin')
   const largeDisk = await uploadFile(disk.origin, adminKey, largePath, 'large.bin')
-  check('upload 256 MiB to disk: size and sha256 as sent', largeDisk.size === LARGE_SIZE && largeDisk.sha256 === largeSha, `${largeDisk.size} ${largeDisk.sha256}`)
+  check(
+    'upload 256 MiB to disk: size and sha256 as sent',
+    largeDisk.size === LARGE_SIZE && largeDisk.sha256 === largeSha,
+    `${largeDisk.size} ${largeDisk.sha256}`,
+  )
   const largeKey = 'bench/large.bin'
   await s3Client.send(
-    new PutObjectCommand({ Bucket: s3.bucket, Key: largeKey, Body: createReadStream(largePath), ContentLength: LARGE_SIZE, ContentType: 'application/octet-stream' }),
+    new PutObjectCommand({
+      Bucket: s3.bucket,
+      Key: largeKey,
+      Body: createReadStream(largePath),
+      ContentLength: LARGE_SIZE,
+      ContentType: 'application/octet-stream',
+    }),
   )
   const largeS3 = await api(s3Server.origin, adminKey, 'POST', '/api/v1/files/import', { key: largeKey, name: 'large.bin' }, 201)
   check('import 256 MiB from s3rver: size', largeS3.size === LARGE_SIZE, String(largeS3.size))
@@ -223,7 +265,10 @@ async function main(): Promise<void> {
   // 2 + 5. Small downloads, local disk, hot tokens (the steady state of a link in use).
   progress(`small downloads, disk: 32 connections, ${TIMING.smallWarmupMs / 1000} s warm-up + ${TIMING.smallDiskMs / 1000} s`)
   const diskLinks = await issueLinks(disk, adminKey, smallDisk.id, 12, MAX_DOWNLOADS_PER_LINK)
-  const diskSource = smallDownloads(diskLinks.map((l) => l.token), small)
+  const diskSource = smallDownloads(
+    diskLinks.map((l) => l.token),
+    small,
+  )
   const smallDiskResult = await measured(disk, {
     concurrency: TIMING.smallConcurrency,
     warmupMs: TIMING.smallWarmupMs,
@@ -243,7 +288,10 @@ async function main(): Promise<void> {
   // 2b. Small downloads through the S3 store.
   progress(`small downloads, S3: 32 connections, ${TIMING.smallWarmupMs / 1000} s warm-up + ${TIMING.smallS3Ms / 1000} s`)
   const s3Links = await issueLinks(s3Server, adminKey, smallS3.id, 3, MAX_DOWNLOADS_PER_LINK)
-  const s3Source = smallDownloads(s3Links.map((l) => l.token), small)
+  const s3Source = smallDownloads(
+    s3Links.map((l) => l.token),
+    small,
+  )
   const smallS3Result = await measured(s3Server, {
     concurrency: TIMING.smallConcurrency,
     warmupMs: TIMING.smallWarmupMs,
@@ -256,7 +304,9 @@ async function main(): Promise<void> {
 
   // 3. Streaming 256 MiB: direct presigned GET vs fuselink+S3 vs fuselink+disk, interleaved.
   progress(`streaming 256 MiB: warm-up with sha256, then ${TIMING.streamRounds} interleaved rounds`)
-  const presigned = await getSignedUrl(s3Client as any, new GetObjectCommand({ Bucket: s3.bucket, Key: largeKey }) as any, { expiresIn: 3600 })
+  const presigned = await getSignedUrl(s3Client as any, new GetObjectCommand({ Bucket: s3.bucket, Key: largeKey }) as any, {
+    expiresIn: 3600,
+  })
   const [largeS3Link] = await issueLinks(s3Server, adminKey, largeS3.id, 1, 100)
   const [largeDiskLink] = await issueLinks(disk, adminKey, largeDisk.id, 1, 100)
   const paths = {
@@ -266,7 +316,11 @@ async function main(): Promise<void> {
   }
   for (const [name, path] of Object.entries(paths)) {
     const result = await streamDownload(path.url, { sha256: true })
-    check(`256 MiB ${name}: 200, every byte, sha256 matches`, result.status === 200 && result.bytes === LARGE_SIZE && result.sha256 === largeSha, `${result.status} ${result.bytes} ${result.sha256}`)
+    check(
+      `256 MiB ${name}: 200, every byte, sha256 matches`,
+      result.status === 200 && result.bytes === LARGE_SIZE && result.sha256 === largeSha,
+      `${result.status} ${result.bytes} ${result.sha256}`,
+    )
   }
   // The timed downloads use curl when it is there (scripts/install-test-deps.sh
   // installs it): a Node client spends most of a core on 256 MiB by itself.
@@ -278,13 +332,20 @@ async function main(): Promise<void> {
       const cpu0 = cpuMicros(paths[name].pid)
       const result = await timedDownload(paths[name].url)
       const cpu = cpuMicros(paths[name].pid) - cpu0
-      check(`256 MiB ${name} round ${round + 1}: 200 and every byte`, result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE, `${result.status} ${result.bytes}`)
+      check(
+        `256 MiB ${name} round ${round + 1}: 200 and every byte`,
+        result.status === 200 && result.bytes === LARGE_SIZE && result.contentLength === LARGE_SIZE,
+        `${result.status} ${result.bytes}`,
+      )
       streams[name].push({ ...result, serverCores: cpu / 1e6 / result.seconds })
     }
   }
 
   // 4. Peak RSS with 8 downloads of the 256 MiB file at once.
-  const rss: Record<'s3' | 'disk', { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }> = {} as any
+  const rss: Record<
+    's3' | 'disk',
+    { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }
+  > = {} as any
   for (const name of ['s3', 'disk'] as const) {
     progress(`peak RSS: ${TIMING.rssParallel} × 256 MiB at once through fuselink+${name}`)
     const server = name === 's3' ? s3Server : disk
@@ -299,7 +360,11 @@ async function main(): Promise<void> {
     const sampled = sampler.stop()
     const { hwm } = memory(server.pid)
     const complete = results.filter((r) => r.status === 200 && r.bytes === LARGE_SIZE).length
-    check(`RSS ${name}: ${TIMING.rssParallel} downloads complete, one with the right sha256`, complete === TIMING.rssParallel && results[0]!.sha256 === largeSha, `${complete} complete`)
+    check(
+      `RSS ${name}: ${TIMING.rssParallel} downloads complete, one with the right sha256`,
+      complete === TIMING.rssParallel && results[0]!.sha256 === largeSha,
+      `${complete} complete`,
+    )
     rss[name] = { before, peakSampled: sampled.peakRss, hwm, hwmReset, samples: sampled.samples, maxGapMs: sampled.maxGapMs, seconds }
   }
 
@@ -312,18 +377,32 @@ async function main(): Promise<void> {
   const workers = await workerPhase(small, largePath, largeSha, timedDownload)
 
   // ------------------------------------------------------------ report
-  report({ links, smallDisk: smallDiskResult, cold, smallS3: smallS3Result, streams, rss, workers, issued: issuedTokens.length, streamClient: useCurl ? 'curl' : 'node:http' })
+  report({
+    links,
+    smallDisk: smallDiskResult,
+    cold,
+    smallS3: smallS3Result,
+    streams,
+    rss,
+    workers,
+    issued: issuedTokens.length,
+    streamClient: useCurl ? 'curl' : 'node:http',
+  })
 }
 
 // ---------------------------------------------------------------- report
 
-const loadNow = () => loadavg().map((x) => x.toFixed(2)).join(' ')
+const loadNow = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')
 const loadAtStart = loadNow()
 
 /** The commit measured, and whether the sources differed from it. */
 function treeState(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
     const head = git('rev-parse', '--short', 'HEAD')
     const dirty = git('status', '--porcelain', '--', 'src', 'migrations', 'package.json').split('\n').filter(Boolean).length
     return `commit ${head}${dirty ? ` + ${dirty} changed source files` : ''}`
@@ -338,7 +417,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a')
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a'
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
@@ -352,7 +432,10 @@ function report(r: {
   cold: MeasuredLoad
   smallS3: MeasuredLoad
   streams: Record<'direct' | 's3' | 'disk', (StreamResult & { serverCores: number })[]>
-  rss: Record<'s3' | 'disk', { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }>
+  rss: Record<
+    's3' | 'disk',
+    { before: number; peakSampled: number; hwm: number; hwmReset: boolean; samples: number; maxGapMs: number; seconds: number }
+  >
   workers: WorkerFigures
   issued: number
   streamClient: string
@@ -373,14 +456,78 @@ function report(r: {
 
   const rows: string[][] = [
     ['#', 'measure', 'result', 'target', 'verdict', 'detail', 'anchor (TOOLCHAIN.md / issue 2)'],
-    ['1', 'links issued /s (POST /api/v1/links, 16 in flight)', `${fmt(r.links.load.perSecond)} /s`, '—', 'info', `${latency(r.links)}; ${cores(r.links)}; ${fmt(r.links.cpuPerRequest)} µs server CPU per link`, 'jose EdDSA verify ≈ 5.9k/s (sign is of that order)'],
-    ['2a', 'downloads /s, 1 KiB, disk, 32 keep-alive conns', `${fmt(r.smallDisk.load.perSecond)} /s`, '—', 'info', `${latency(r.smallDisk)}; ${cores(r.smallDisk)}; ${fmt(r.smallDisk.load.completed)} in ${fmt(r.smallDisk.load.seconds, 1)} s`, 'nginx secure_link ≈ 58k/s, p99 ≈ 2 ms; node:http+jose+S3 proxy ≈ 1.35k/s'],
-    ['2b', 'downloads /s, 1 KiB, S3 (s3rver), 32 conns', `${fmt(r.smallS3.load.perSecond)} /s`, '—', 'info', `${latency(r.smallS3)}; ${cores(r.smallS3)}; ${fmt(r.smallS3.cpuPerRequest)} µs server CPU each`, 's3rver presigned GET 1 KiB ≈ 2.1k/s; node proxy ≈ 1.35k/s'],
-    ['2c', 'downloads /s, 1 KiB, disk, each token used once', `${fmt(r.cold.load.perSecond)} /s`, '—', 'info', `${latency(r.cold)}; ${fmt(r.cold.load.completed)} tokens (of ${r.issued} issued); ${cores(r.cold)}`, 'one jose EdDSA verify ≈ 125–170 µs'],
-    ['3a', `stream 256 MiB, direct presigned GET from s3rver (${r.streamClient})`, `${fmt(direct)} MB/s`, '(baseline)', 'info', `rounds ${spread(r.streams.direct)}; s3rver ${fmt(median(r.streams.direct.map((v) => v.serverCores)), 2)} cores`, 's3rver presigned ≈ 670 MB/s'],
-    ['3b', 'stream 256 MiB, fuselink + S3 (same s3rver)', `${fmt(viaS3)} MB/s`, '', '', `rounds ${spread(r.streams.s3)}; fuselink ${fmt(median(r.streams.s3.map((v) => v.serverCores)), 2)} cores`, 'node:http+jose+S3 proxy ≈ 700 MB/s'],
-    ['3c', 'ratio fuselink+S3 / direct (medians)', fmt(ratio, 2), '≥ 0.90', verdict(ratio >= 0.9), `per round ${rounds.map((x) => fmt(x, 2)).join(' / ')}`, ''],
-    ['3d', 'stream 256 MiB, fuselink + disk (reference)', `${fmt(viaDisk)} MB/s`, '—', 'info', `rounds ${spread(r.streams.disk)}; fuselink ${fmt(median(r.streams.disk.map((v) => v.serverCores)), 2)} cores`, 'nginx secure_link ≈ 1.9 GB/s'],
+    [
+      '1',
+      'links issued /s (POST /api/v1/links, 16 in flight)',
+      `${fmt(r.links.load.perSecond)} /s`,
+      '—',
+      'info',
+      `${latency(r.links)}; ${cores(r.links)}; ${fmt(r.links.cpuPerRequest)} µs server CPU per link`,
+      'jose EdDSA verify ≈ 5.9k/s (sign is of that order)',
+    ],
+    [
+      '2a',
+      'downloads /s, 1 KiB, disk, 32 keep-alive conns',
+      `${fmt(r.smallDisk.load.perSecond)} /s`,
+      '—',
+      'info',
+      `${latency(r.smallDisk)}; ${cores(r.smallDisk)}; ${fmt(r.smallDisk.load.completed)} in ${fmt(r.smallDisk.load.seconds, 1)} s`,
+      'nginx secure_link ≈ 58k/s, p99 ≈ 2 ms; node:http+jose+S3 proxy ≈ 1.35k/s',
+    ],
+    [
+      '2b',
+      'downloads /s, 1 KiB, S3 (s3rver), 32 conns',
+      `${fmt(r.smallS3.load.perSecond)} /s`,
+      '—',
+      'info',
+      `${latency(r.smallS3)}; ${cores(r.smallS3)}; ${fmt(r.smallS3.cpuPerRequest)} µs server CPU each`,
+      's3rver presigned GET 1 KiB ≈ 2.1k/s; node proxy ≈ 1.35k/s',
+    ],
+    [
+      '2c',
+      'downloads /s, 1 KiB, disk, each token used once',
+      `${fmt(r.cold.load.perSecond)} /s`,
+      '—',
+      'info',
+      `${latency(r.cold)}; ${fmt(r.cold.load.completed)} tokens (of ${r.issued} issued); ${cores(r.cold)}`,
+      'one jose EdDSA verify ≈ 125–170 µs',
+    ],
+    [
+      '3a',
+      `stream 256 MiB, direct presigned GET from s3rver (${r.streamClient})`,
+      `${fmt(direct)} MB/s`,
+      '(baseline)',
+      'info',
+      `rounds ${spread(r.streams.direct)}; s3rver ${fmt(median(r.streams.direct.map((v) => v.serverCores)), 2)} cores`,
+      's3rver presigned ≈ 670 MB/s',
+    ],
+    [
+      '3b',
+      'stream 256 MiB, fuselink + S3 (same s3rver)',
+      `${fmt(viaS3)} MB/s`,
+      '',
+      '',
+      `rounds ${spread(r.streams.s3)}; fuselink ${fmt(median(r.streams.s3.map((v) => v.serverCores)), 2)} cores`,
+      'node:http+jose+S3 proxy ≈ 700 MB/s',
+    ],
+    [
+      '3c',
+      'ratio fuselink+S3 / direct (medians)',
+      fmt(ratio, 2),
+      '≥ 0.90',
+      verdict(ratio >= 0.9),
+      `per round ${rounds.map((x) => fmt(x, 2)).join(' / ')}`,
+      '',
+    ],
+    [
+      '3d',
+      'stream 256 MiB, fuselink + disk (reference)',
+      `${fmt(viaDisk)} MB/s`,
+      '—',
+      'info',
+      `rounds ${spread(r.streams.disk)}; fuselink ${fmt(median(r.streams.disk.map((v) => v.serverCores)), 2)} cores`,
+      'nginx secure_link ≈ 1.9 GB/s',
+    ],
     ...(['s3', 'disk'] as const).map((name, i) => [
       `4${'ab'[i]}`,
       `peak RSS, 8 × 256 MiB at once, fuselink + ${name}`,
@@ -390,8 +537,24 @@ function report(r: {
       `VmRSS before ${MB(r.rss[name].before)}, sampled peak ${MB(r.rss[name].peakSampled)} (${r.rss[name].samples} samples, max gap ${fmt(r.rss[name].maxGapMs)} ms), VmHWM ${MB(r.rss[name].hwm)}${r.rss[name].hwmReset ? ' (reset before)' : ' (since start: reset refused)'}; ${fmt((8 * LARGE_SIZE) / 1e6 / r.rss[name].seconds)} MB/s total`,
       '',
     ]),
-    ['5', 'server CPU per 1 KiB download, disk (row 2a)', `${fmt(r.smallDisk.cpuPerRequest)} µs`, '≤ 300 µs', verdict(r.smallDisk.cpuPerRequest <= 300), `${fmt(r.smallDisk.cpuMicros / 1000)} ms CPU / ${fmt(r.smallDisk.load.completed)} downloads (/proc/<pid>/stat utime+stime)`, 'nginx ≈ 15 µs; naive node:http+jose+S3 proxy ≈ 800 µs'],
-    ['5b', 'server CPU per 1 KiB download, first-use tokens', `${fmt(r.cold.cpuPerRequest)} µs`, '—', 'info', `${fmt(r.cold.cpuMicros / 1000)} ms / ${fmt(r.cold.load.completed)} (signature checked each time)`, 'EdDSA verify alone ≈ 125 µs'],
+    [
+      '5',
+      'server CPU per 1 KiB download, disk (row 2a)',
+      `${fmt(r.smallDisk.cpuPerRequest)} µs`,
+      '≤ 300 µs',
+      verdict(r.smallDisk.cpuPerRequest <= 300),
+      `${fmt(r.smallDisk.cpuMicros / 1000)} ms CPU / ${fmt(r.smallDisk.load.completed)} downloads (/proc/<pid>/stat utime+stime)`,
+      'nginx ≈ 15 µs; naive node:http+jose+S3 proxy ≈ 800 µs',
+    ],
+    [
+      '5b',
+      'server CPU per 1 KiB download, first-use tokens',
+      `${fmt(r.cold.cpuPerRequest)} µs`,
+      '—',
+      'info',
+      `${fmt(r.cold.cpuMicros / 1000)} ms / ${fmt(r.cold.load.completed)} (signature checked each time)`,
+      'EdDSA verify alone ≈ 125 µs',
+    ],
     [
       '6a',
       `Workers: downloads /s, 1 KiB, workerd + local D1 + S3, ${TIMING.workerConcurrency} conns`,
@@ -418,7 +581,9 @@ function report(r: {
   const out: string[] = []
   out.push('')
   out.push(`fuselink bench — ${new Date().toISOString()} — ${treeState()} — node ${process.version}, ${availableParallelism()} cores`)
-  out.push(`load average (1/5/15 min) at start ${loadAtStart}, at end ${loadNow()}: above ${availableParallelism()} the machine was shared and every figure is pessimistic`)
+  out.push(
+    `load average (1/5/15 min) at start ${loadAtStart}, at end ${loadNow()}: above ${availableParallelism()} the machine was shared and every figure is pessimistic`,
+  )
   out.push('MB = 10^6 bytes. Latency = request sent → last byte read, measured in the load generator (same machine, shared cores).')
   out.push('')
   out.push(table(rows))

@@ -99,8 +99,15 @@ export function summarise(path: string, window?: { from: number; to: number }): 
     }
     add(selfLayer, layerOf(leaf.callFrame.url, name), us)
     let owner: ProfileNode | undefined = leaf
-    while (owner && owner.callFrame.url === '' && !owner.callFrame.functionName.startsWith('(')) owner = byId.get(parent.get(owner.id) ?? -1)
-    add(callerLayer, owner && owner !== leaf ? `${layerOf(owner.callFrame.url, owner.callFrame.functionName)} (native below)` : layerOf(leaf.callFrame.url, name), us)
+    while (owner && owner.callFrame.url === '' && !owner.callFrame.functionName.startsWith('('))
+      owner = byId.get(parent.get(owner.id) ?? -1)
+    add(
+      callerLayer,
+      owner && owner !== leaf
+        ? `${layerOf(owner.callFrame.url, owner.callFrame.functionName)} (native below)`
+        : layerOf(leaf.callFrame.url, name),
+      us,
+    )
     add(selfFn, frameKey(leaf), us)
     const layers = new Set<string>()
     const fns = new Set<string>()

@@ -13,7 +13,8 @@ export async function api<T = any>(origin: string, key: string, method: string, 
     body: json === undefined ? undefined : JSON.stringify(json),
   })
   const text = await response.text()
-  if (response.status !== expected) throw new Error(`${method} ${path}: expected ${expected}, got ${response.status}: ${text.slice(0, 300)}`)
+  if (response.status !== expected)
+    throw new Error(`${method} ${path}: expected ${expected}, got ${response.status}: ${text.slice(0, 300)}`)
   return (text ? JSON.parse(text) : null) as T
 }
 
@@ -31,7 +32,9 @@ export async function uploadFile(origin: string, key: string, path: string, name
       (res) => {
         let text = ''
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
-        res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(text)) : reject(new Error(`upload ${name}: ${res.statusCode}: ${text}`))))
+        res.on('end', () =>
+          res.statusCode === 201 ? resolve(JSON.parse(text)) : reject(new Error(`upload ${name}: ${res.statusCode}: ${text}`)),
+        )
         res.on('error', reject)
       },
     )

@@ -1,4 +1,4 @@
-import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http'
+import { Agent, type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 
 /** One request a load worker sends; `null` ends that worker (budget spent). */

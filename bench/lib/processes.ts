@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { spawnNodeEntry, stopProcess, ROOT, type NodeProcess } from '../../test/support/node-service'
+import { pathToFileURL } from 'node:url'
+import { type NodeProcess, ROOT, spawnNodeEntry, stopProcess } from '../../test/support/node-service'
 
 export { ROOT }
+
 import { freePort } from '../../test/support/ports'
 
 /**

@@ -3,7 +3,7 @@
 // profiler, the second stops it and writes the profile (.cpuprofile, the format
 // of node --cpu-prof) to $FUSELINK_BENCH_CPU_PROFILE, so a profile covers
 // exactly the load the bench ran, not start-up or setup.
-import { writeFileSync, renameSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
 
 const out = process.env.FUSELINK_BENCH_CPU_PROFILE

@@ -1,7 +1,7 @@
 import { api } from './http'
-import { runLoad, type LoadOptions, type LoadRequest, type LoadResult } from './load'
-import type { Server } from './processes'
+import { type LoadOptions, type LoadRequest, type LoadResult, runLoad } from './load'
 import { cpuMicros } from './proc'
+import type { Server } from './processes'
 
 /** The most downloads one link may allow (API: maxDownloads ≤ 10000). */
 export const MAX_DOWNLOADS_PER_LINK = 10_000
@@ -19,7 +19,10 @@ export interface MeasuredLoad {
 }
 
 /** Runs a load against a server, reading its CPU (and ours) at the edges of the measured window. */
-export async function measured(server: Server, options: Omit<LoadOptions, 'onMeasureStart' | 'onMeasureEnd' | 'origin'>): Promise<MeasuredLoad> {
+export async function measured(
+  server: Server,
+  options: Omit<LoadOptions, 'onMeasureStart' | 'onMeasureEnd' | 'origin'>,
+): Promise<MeasuredLoad> {
   let cpu0 = 0
   let cpu1 = 0
   let own0 = process.cpuUsage()
@@ -90,7 +93,13 @@ export function linkIssuing(adminKey: string, fileId: string, tokens: string[]) 
   })
 }
 
-export async function issueLinks(server: Pick<Server, 'origin'>, key: string, fileId: string, count: number, maxDownloads: number): Promise<{ id: string; token: string }[]> {
+export async function issueLinks(
+  server: Pick<Server, 'origin'>,
+  key: string,
+  fileId: string,
+  count: number,
+  maxDownloads: number,
+): Promise<{ id: string; token: string }[]> {
   const links = []
   for (let i = 0; i < count; i++) {
     const link = await api(server.origin, key, 'POST', '/api/v1/links', { fileId, expiresIn: 3600, maxDownloads }, 201)

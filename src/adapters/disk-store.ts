@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
-import { mkdir, open, rename, rm, stat, access } from 'node:fs/promises'
+import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import {
-  ObjectMissingError,
-  ObjectTooLargeError,
   type ObjectInfo,
+  ObjectMissingError,
   type ObjectStore,
+  ObjectTooLargeError,
   type PutResult,
   type StoredObject,
 } from '../core/ports'

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -7,13 +8,12 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import { createHash } from 'node:crypto'
 import type { S3Settings } from '../core/config'
 import {
-  ObjectMissingError,
-  ObjectTooLargeError,
   type ObjectInfo,
+  ObjectMissingError,
   type ObjectStore,
+  ObjectTooLargeError,
   type PutResult,
   type StoredObject,
 } from '../core/ports'

@@ -1,7 +1,7 @@
 import { FuselinkError } from '../core/errors'
 import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget, Role } from '../core/model'
 import type { ListQuery, Page, ReserveOutcome, StateStore, SweepResult, TransferStart } from '../core/ports'
-import { sql, type SqlDatabase, type SqlValue } from './sql'
+import { type SqlDatabase, type SqlValue, sql } from './sql'
 
 interface KeyRow {
   id: string
@@ -79,8 +79,7 @@ const toLink = (r: LinkRow): LinkRecord => ({
 
 const LINK_COLUMNS =
   'l.id, l.file_id, l.owner_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
-const FILE_COLUMNS =
-  'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'
+const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'
 
 /** Cursors are opaque to clients: base64url of "createdAt.id". */
 function encodeCursor(row: { created_at: number; id: string }): string {
@@ -103,10 +102,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 function pageAfter(alias: string, cursor: string | undefined): [string, SqlValue[]] {
   if (!cursor) return ['1 = 1', []]
   const { createdAt, id } = decodeCursor(cursor)
-  return [
-    `(${alias}.created_at < ? OR (${alias}.created_at = ? AND ${alias}.id < ?))`,
-    [createdAt, createdAt, id],
-  ]
+  return [`(${alias}.created_at < ? OR (${alias}.created_at = ? AND ${alias}.id < ?))`, [createdAt, createdAt, id]]
 }
 
 function toPage<R extends { created_at: number; id: string }, T>(rows: R[], limit: number, map: (r: R) => T): Page<T> {
@@ -161,7 +157,12 @@ export class SqlStateStore implements StateStore {
     await this.db.batch([
       sql(
         'INSERT INTO api_keys (id, name, role, hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)',
-        key.id, key.name, key.role, key.hash, key.createdAt, key.disabledAt,
+        key.id,
+        key.name,
+        key.role,
+        key.hash,
+        key.createdAt,
+        key.disabledAt,
       ),
     ])
   }
@@ -180,7 +181,15 @@ export class SqlStateStore implements StateStore {
     await this.db.batch([
       sql(
         'INSERT INTO files (id, owner_id, name, size, content_type, sha256, object_key, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        file.id, file.ownerId, file.name, file.size, file.contentType, file.sha256, file.objectKey, file.createdAt, file.deletedAt,
+        file.id,
+        file.ownerId,
+        file.name,
+        file.size,
+        file.contentType,
+        file.sha256,
+        file.objectKey,
+        file.createdAt,
+        file.deletedAt,
       ),
     ])
   }
@@ -211,8 +220,19 @@ export class SqlStateStore implements StateStore {
       sql(
         `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        link.id, link.fileId, link.ownerId, link.filename, link.maxDownloads, link.size, link.downloads,
-        link.charged, link.refunded, link.createdAt, link.notBefore, link.expiresAt, link.revokedAt,
+        link.id,
+        link.fileId,
+        link.ownerId,
+        link.filename,
+        link.maxDownloads,
+        link.size,
+        link.downloads,
+        link.charged,
+        link.refunded,
+        link.createdAt,
+        link.notBefore,
+        link.expiresAt,
+        link.revokedAt,
       ),
     ])
   }
@@ -268,7 +288,15 @@ export class SqlStateStore implements StateStore {
     const insert = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
       SELECT ?, l.id, ?, ?, ?, 0, 'active', ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
     const values: SqlValue[] = [
-      t.id, t.mode === 'fresh' ? 1 : 0, t.start, t.length, t.leaseUntil, t.now, t.grant, t.start + t.length, t.linkId,
+      t.id,
+      t.mode === 'fresh' ? 1 : 0,
+      t.start,
+      t.length,
+      t.leaseUntil,
+      t.now,
+      t.grant,
+      t.start + t.length,
+      t.linkId,
     ]
 
     if (t.mode === 'fresh') {
@@ -278,7 +306,9 @@ export class SqlStateStore implements StateStore {
         sql(
           `${insert} AND l.downloads < l.max_downloads AND l.expires_at > ?
              AND (l.not_before IS NULL OR l.not_before <= ?)`,
-          ...values, t.now, t.now,
+          ...values,
+          t.now,
+          t.now,
         ),
         sql('UPDATE links SET downloads = downloads + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)', t.linkId, t.id),
       ])
@@ -300,7 +330,11 @@ export class SqlStateStore implements StateStore {
         `UPDATE transfers SET reserved = reserved + ?, lease_until = ?
          WHERE id = ? AND state = 'active' AND start + reserved + given_back + ? <= stop_at
            AND (SELECT ${budgetLeft('l')} FROM links l WHERE l.id = transfers.link_id) >= ?`,
-        bytes, leaseUntil, id, bytes, bytes,
+        bytes,
+        leaseUntil,
+        id,
+        bytes,
+        bytes,
       ),
     ])
     if (granted === 1) return 'granted'
@@ -337,12 +371,25 @@ export class SqlStateStore implements StateStore {
                reserved = reserved - MIN(start + reserved - ?, ${allowance}),
                stop_at = MIN(stop_at, ?)
              WHERE id = ? AND state = 'active' AND start < ? AND start + reserved > ? AND ${allowance} > 0`,
-            found.x, cap, found.x, cap, found.x, found.id, found.x, found.x, cap,
+            found.x,
+            cap,
+            found.x,
+            cap,
+            found.x,
+            found.id,
+            found.x,
+            found.x,
+            cap,
           )
         : sql(
             `UPDATE transfers SET given_back = given_back + MIN(start + sent - given_back - ?, ${allowance})
              WHERE id = ? AND state = 'cut' AND start < ? AND start + sent - given_back > ? AND ${allowance} > 0`,
-            found.x, cap, found.id, found.x, found.x, cap,
+            found.x,
+            cap,
+            found.id,
+            found.x,
+            found.x,
+            cap,
           )
     const [changed] = await this.db.batch([statement])
     return changed === 1
@@ -357,7 +404,10 @@ export class SqlStateStore implements StateStore {
         `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
            state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
          WHERE id = ? AND state = 'active'`,
-        sent, sent, sent, id,
+        sent,
+        sent,
+        sent,
+        id,
       ),
     ])
   }
@@ -370,7 +420,8 @@ export class SqlStateStore implements StateStore {
         `UPDATE links SET downloads = downloads - 1
          WHERE id = (SELECT link_id FROM transfers WHERE id = ? AND state = 'active' AND counted = 1)
            AND ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size`,
-        id, id,
+        id,
+        id,
       ),
       sql(`DELETE FROM transfers WHERE id = ? AND state = 'active'`, id),
     ])
@@ -395,7 +446,9 @@ export class SqlStateStore implements StateStore {
            charged = charged + (SELECT COALESCE(SUM(t.sent - t.given_back), 0) FROM transfers t WHERE t.link_id = links.id AND (${foldable})),
            refunded = refunded + (SELECT COALESCE(SUM(t.given_back), 0) FROM transfers t WHERE t.link_id = links.id AND (${foldable}))
          WHERE id IN (SELECT t.link_id FROM transfers t WHERE ${foldable})`,
-        ...cutoffs, ...cutoffs, ...cutoffs,
+        ...cutoffs,
+        ...cutoffs,
+        ...cutoffs,
       ),
       sql(`DELETE FROM transfers AS t WHERE ${foldable}`, ...cutoffs),
     ])

@@ -1,5 +1,5 @@
-import type { FileRecord, LinkRecord } from '../core/model'
 import { linkStatus } from '../core/link/policy'
+import type { FileRecord, LinkRecord } from '../core/model'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { systemClock, type Clock } from '../core/clock'
+import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
 import type { Principal } from '../core/model'
 import type { ObjectStore, StateStore } from '../core/ports'

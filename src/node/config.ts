@@ -1,4 +1,4 @@
-import { readAdminApiKey, readAppConfig, readInteger, type AppConfig, type Settings } from '../core/config'
+import { type AppConfig, readAdminApiKey, readAppConfig, readInteger, type Settings } from '../core/config'
 import { ConfigError } from '../core/errors'
 
 export interface NodeConfig extends AppConfig {

@@ -1,8 +1,8 @@
-import { serve } from '@hono/node-server'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   })
 
   const server = serve({ fetch: createApp(services).fetch, port: config.port, hostname: config.host }, (info) => {
-    process.stdout.write(`fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`)
+    process.stdout.write(
+      `fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`,
+    )
   })
 
   const sweep = setInterval(() => {

@@ -15,9 +15,7 @@ export function applyMigrations(db: Database.Database, directory: string): strin
     name       TEXT UNIQUE,
     applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
   )`)
-  const applied = new Set(
-    (db.prepare('SELECT name FROM d1_migrations').all() as { name: string }[]).map((row) => row.name),
-  )
+  const applied = new Set((db.prepare('SELECT name FROM d1_migrations').all() as { name: string }[]).map((row) => row.name))
   const pending = readdirSync(directory)
     .filter((name) => name.endsWith('.sql') && !applied.has(name))
     .sort()

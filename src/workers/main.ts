@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { ConfigError, FuselinkError } from '../core/errors'
-import { createApp, type App } from '../http/app'
+import { type App, createApp } from '../http/app'
 import { problemResponse } from '../http/problem'
 import type { Services } from '../http/services'
 import { keepContentLength } from './content-length'

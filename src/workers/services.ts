@@ -6,7 +6,7 @@ import { sha256Hex } from '../core/encoding'
 import { createKeyRing, importSigningKey, importVerifyKeys } from '../core/token/keys'
 import { assembleServices, type Services } from '../http/services'
 import { LargeChunkObjectStore } from './large-chunks'
-import { readWorkerSettings, type Env } from './settings'
+import { type Env, readWorkerSettings } from './settings'
 
 /** One JSON object per line: what Workers Logs and `wrangler tail` index best. */
 export function log(message: string, fields: Record<string, unknown> = {}): void {

@@ -1,6 +1,6 @@
-import { readAdminApiKey, readAppConfig, type AppConfig, type S3Settings, type Settings } from '../core/config'
-import { ConfigError } from '../core/errors'
 import type { D1DatabaseLike } from '../adapters/d1-database'
+import { type AppConfig, readAdminApiKey, readAppConfig, type S3Settings, type Settings } from '../core/config'
+import { ConfigError } from '../core/errors'
 
 /** Vars and secrets of the Worker, under the names of API.md ("Configuration"). */
 export interface WorkerVars {
@@ -38,9 +38,20 @@ export interface WorkerSettings extends WorkerConfig {
 }
 
 const NAMES = [
-  'ADMIN_API_KEY', 'TOKEN_SIGNING_KEY', 'TOKEN_VERIFY_KEYS', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_REGION',
-  'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'PUBLIC_URL', 'MAX_UPLOAD_BYTES',
-  'MAX_LINK_TTL', 'RESUME_GRACE', 'RATE_LIMIT',
+  'ADMIN_API_KEY',
+  'TOKEN_SIGNING_KEY',
+  'TOKEN_VERIFY_KEYS',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'PUBLIC_URL',
+  'MAX_UPLOAD_BYTES',
+  'MAX_LINK_TTL',
+  'RESUME_GRACE',
+  'RATE_LIMIT',
 ] as const
 
 /**

@@ -1,19 +1,25 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { sha256, sha256File } from '../recipients/support/clients'
 import { Api, bytes } from '../support/api'
 import { ROOT, startNodeService } from '../support/node-service'
 import type { ServiceTarget } from '../support/target'
-import { sha256, sha256File } from '../recipients/support/clients'
 
 // Debian's chromium, driven by playwright-core, against the real Node entry:
 // what a recipient sees and does. Screenshots go to test-artifacts/.
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ]
 
 describe('the landing page in a real browser', () => {
@@ -55,7 +61,8 @@ describe('the landing page in a real browser', () => {
     const page = context.pages()[0] ?? (await context.newPage())
     const errors: string[] = []
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) errors.push(message.text())
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded'))
+        errors.push(message.text())
     })
     page.on('pageerror', (error) => errors.push(error.message))
     return { page, errors }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { sha256, sha256File } from '../recipients/support/clients'
 import { Api, bytes } from '../support/api'
 import { startNodeService } from '../support/node-service'
 import type { ServiceTarget } from '../support/target'
-import { sha256, sha256File } from '../recipients/support/clients'
 
 // A network failure in the middle of a download the landing page's button
 // started: Chromium resumes it by itself, with GET, a Range and If-Range, on
@@ -67,13 +67,22 @@ afterAll(async () => {
   if (profiles) rmSync(profiles, { recursive: true, force: true })
 })
 
-test("chromium resumes a download cut by the network, and the link counts it once", async () => {
+test('chromium resumes a download cut by the network, and the link counts it once', async () => {
   const data = bytes(20 * 1024 * 1024, 41)
   const link = await api.issue((await api.upload('interrupted.bin', data)).id, { maxDownloads: 1 })
   const proxy = await cuttingProxy(Number(new URL(target.baseUrl).port))
   const context = await chromium.launchPersistentContext(mkdtempSync(join(profiles, 'profile-')), {
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     headless: true,
     acceptDownloads: true,
   })

@@ -69,7 +69,11 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
     it('validates key creation', async () => {
       await problem(await api.request('POST', '/api/v1/keys', { json: { name: 'x', role: 'root' } }), 400, 'invalid_request')
       await problem(await api.request('POST', '/api/v1/keys', { json: { role: 'user' } }), 400, 'invalid_request')
-      await problem(await api.request('POST', '/api/v1/keys', { body: '{not json', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request')
+      await problem(
+        await api.request('POST', '/api/v1/keys', { body: '{not json', headers: { 'content-type': 'application/json' } }),
+        400,
+        'invalid_request',
+      )
     })
 
     it('keeps admin-only routes from user keys with 403 forbidden', async () => {
@@ -130,8 +134,16 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
     })
 
     it('refuses uploads without a name, with a bad type, or without the file field', async () => {
-      await problem(await api.request('POST', '/api/v1/files', { body: 'x', headers: { 'content-type': 'text/plain' } }), 400, 'invalid_request')
-      await problem(await api.request('POST', '/api/v1/files?name=a', { body: 'x', headers: { 'content-type': 'not a type' } }), 400, 'invalid_request')
+      await problem(
+        await api.request('POST', '/api/v1/files', { body: 'x', headers: { 'content-type': 'text/plain' } }),
+        400,
+        'invalid_request',
+      )
+      await problem(
+        await api.request('POST', '/api/v1/files?name=a', { body: 'x', headers: { 'content-type': 'not a type' } }),
+        400,
+        'invalid_request',
+      )
       const form = new FormData()
       form.append('other', 'value')
       await problem(await api.request('POST', '/api/v1/files', { body: form }), 400, 'invalid_request')
@@ -208,8 +220,30 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       const file = await api.upload('shape.txt', 'hello')
       const before = Date.now()
       const link = await api.issue(file.id, { expiresIn: '24h', filename: 'greeting.txt' })
-      expect(link).toMatchObject({ fileId: file.id, maxDownloads: 1, downloads: 0, remaining: 1, status: 'active', notBefore: null, revokedAt: null })
-      for (const key of ['id', 'fileId', 'token', 'url', 'downloadUrl', 'expiresAt', 'notBefore', 'maxDownloads', 'downloads', 'remaining', 'status', 'createdAt', 'revokedAt']) {
+      expect(link).toMatchObject({
+        fileId: file.id,
+        maxDownloads: 1,
+        downloads: 0,
+        remaining: 1,
+        status: 'active',
+        notBefore: null,
+        revokedAt: null,
+      })
+      for (const key of [
+        'id',
+        'fileId',
+        'token',
+        'url',
+        'downloadUrl',
+        'expiresAt',
+        'notBefore',
+        'maxDownloads',
+        'downloads',
+        'remaining',
+        'status',
+        'createdAt',
+        'revokedAt',
+      ]) {
         expect(link).toHaveProperty(key)
       }
       expect(link.url).toBe(`${target.baseUrl}/s/${link.token}`)
@@ -218,7 +252,10 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       const expires = Date.parse(link.expiresAt)
       expect(expires - before).toBeGreaterThan(24 * 3600_000 - 5000)
       expect(expires - before).toBeLessThan(24 * 3600_000 + 5000)
-      const [header, payload] = link.token.split('.').slice(0, 2).map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+      const [header, payload] = link.token
+        .split('.')
+        .slice(0, 2)
+        .map((part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()))
       expect(header.typ).toBe('fuselink+jwt')
       expect(typeof header.kid).toBe('string')
       expect(payload.jti).toBe(link.id)
@@ -243,8 +280,16 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       }
       await problem(await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: '31d' } }), 400, 'invalid_request')
       await problem(await api.request('POST', '/api/v1/links', { json: { fileId: file.id } }), 400, 'invalid_request')
-      await problem(await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, maxDownloads: 0 } }), 400, 'invalid_request')
-      await problem(await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, maxDownloads: 'two' } }), 400, 'invalid_request')
+      await problem(
+        await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, maxDownloads: 0 } }),
+        400,
+        'invalid_request',
+      )
+      await problem(
+        await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, maxDownloads: 'two' } }),
+        400,
+        'invalid_request',
+      )
       await problem(await api.request('POST', '/api/v1/links', { json: { fileId: 'nosuchfile', expiresIn: 60 } }), 404, 'not_found')
     })
 
@@ -293,11 +338,17 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       expect((await download(link.downloadUrl, { method: 'HEAD' })).status).toBe(403)
       expect((await api.link(link.id)).downloads).toBe(0)
       await problem(
-        await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, notBefore: new Date(Date.now() + 120_000).toISOString() } }),
+        await api.request('POST', '/api/v1/links', {
+          json: { fileId: file.id, expiresIn: 60, notBefore: new Date(Date.now() + 120_000).toISOString() },
+        }),
         400,
         'invalid_request',
       )
-      await problem(await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, notBefore: 'tomorrow' } }), 400, 'invalid_request')
+      await problem(
+        await api.request('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 60, notBefore: 'tomorrow' } }),
+        400,
+        'invalid_request',
+      )
       const past = await api.issue(file.id, { notBefore: new Date(Date.now() - 60_000).toISOString() })
       expect((await download(past.downloadUrl)).status).toBe(200)
     })
@@ -333,7 +384,10 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
     })
 
     it('sends HTML and SVG as attachments', async () => {
-      for (const [name, type] of [['page.html', 'text/html'], ['image.svg', 'image/svg+xml']] as const) {
+      for (const [name, type] of [
+        ['page.html', 'text/html'],
+        ['image.svg', 'image/svg+xml'],
+      ] as const) {
         const file = await api.upload(name, '<script>alert(1)</script>', type)
         const response = await download((await api.issue(file.id)).downloadUrl)
         expect(response.headers.get('content-disposition')).toMatch(/^attachment;/)
@@ -475,7 +529,9 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       await prefetch.text()
       const purpose = await download(link.downloadUrl, { headers: { purpose: 'prefetch' } })
       await purpose.text()
-      const bot = await download(link.downloadUrl, { headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' } })
+      const bot = await download(link.downloadUrl, {
+        headers: { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' },
+      })
       expect(bot.headers.get('content-type')).toMatch(/^text\/html/)
       await bot.text()
       expect((await api.link(link.id)).downloads).toBe(0)

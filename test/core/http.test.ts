@@ -17,12 +17,30 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(seconds)
   })
 
-  test.each([0, -1, 1.5, Number.NaN, Infinity, '', '0', '0h', 'h', '5 minutes', '1y', '1h30m', '-5m', '5M', '9'.repeat(30), null, undefined, {}, [], true])(
-    '%j is refused',
-    (input) => {
-      expect(parseDuration(input)).toBeNull()
-    },
-  )
+  test.each([
+    0,
+    -1,
+    1.5,
+    Number.NaN,
+    Infinity,
+    '',
+    '0',
+    '0h',
+    'h',
+    '5 minutes',
+    '1y',
+    '1h30m',
+    '-5m',
+    '5M',
+    '9'.repeat(30),
+    null,
+    undefined,
+    {},
+    [],
+    true,
+  ])('%j is refused', (input) => {
+    expect(parseDuration(input)).toBeNull()
+  })
 })
 
 describe('parseRange', () => {

@@ -38,7 +38,14 @@ describe('readAppConfig', () => {
       maxLinkTtl: 60,
       resumeGrace: 0,
       rateLimit: 0,
-      s3: { bucket: 'b', endpoint: 'http://127.0.0.1:9000', region: 'auto', accessKeyId: 'id', secretAccessKey: 'secret', forcePathStyle: true },
+      s3: {
+        bucket: 'b',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'auto',
+        accessKeyId: 'id',
+        secretAccessKey: 'secret',
+        forcePathStyle: true,
+      },
     })
   })
 

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { describe, expect, test } from 'vitest'
 import { ConfigError, FuselinkError } from '../../src/core/errors'
 import {
@@ -6,12 +6,12 @@ import {
   generateSigningJwk,
   importSigningKey,
   importVerifyKeys,
+  type KeyRing,
+  type LinkClaims,
   publicJwks,
   signLinkToken,
   TokenVerifier,
   verifyLinkToken,
-  type KeyRing,
-  type LinkClaims,
 } from '../../src/core/token'
 
 const claims: LinkClaims = { jti: 'link000001', fid: 'file000001', max: 3, iat: 1_800_000_000, exp: 1_800_086_400 }
@@ -70,24 +70,45 @@ describe('attacks and forgeries, all refused as 403 invalid_token', async () => 
   const [header, payload, signature] = parts(token)
   const { d: _private, ...publicJwk } = jwk
   /** Signs arbitrary claims with any key and header, as an attacker holding that key would. */
-  const forge = (payload: Record<string, unknown>, header: Record<string, unknown>, key: CryptoKey | Uint8Array, jti: string | null = claims.jti) => {
-    const jwt = new SignJWT(payload).setProtectedHeader(header as { alg: string }).setIssuedAt(claims.iat).setExpirationTime(claims.exp)
+  const forge = (
+    payload: Record<string, unknown>,
+    header: Record<string, unknown>,
+    key: CryptoKey | Uint8Array,
+    jti: string | null = claims.jti,
+  ) => {
+    const jwt = new SignJWT(payload)
+      .setProtectedHeader(header as { alg: string })
+      .setIssuedAt(claims.iat)
+      .setExpirationTime(claims.exp)
     return (jti ? jwt.setJti(jti) : jwt).sign(key)
   }
 
   const vectors: [string, () => Promise<string> | string][] = [
     ['alg none, no signature', () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.`],
-    ['alg none with the old signature', () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.${signature}`],
+    [
+      'alg none with the old signature',
+      () => `${b64({ alg: 'none', typ: 'fuselink+jwt', kid: ring.signing.kid })}.${payload}.${signature}`,
+    ],
     ['payload tampering (raised limit)', () => `${header}.${b64({ ...json(payload), max: 1000 })}.${signature}`],
     ['payload tampering (other file)', () => `${header}.${b64({ ...json(payload), fid: 'file000002' })}.${signature}`],
     ['payload tampering (later expiry)', () => `${header}.${b64({ ...json(payload), exp: claims.exp + 86400 })}.${signature}`],
     [
       'HS256 signed with the public key (algorithm confusion)',
-      () => forge({ fid: claims.fid, max: claims.max }, { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid }, new TextEncoder().encode(JSON.stringify(publicJwk))),
+      () =>
+        forge(
+          { fid: claims.fid, max: claims.max },
+          { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid },
+          new TextEncoder().encode(JSON.stringify(publicJwk)),
+        ),
     ],
     [
       'HS256 signed with the raw public key bytes',
-      () => forge({ fid: claims.fid, max: claims.max }, { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid }, Buffer.from(publicJwk.x!, 'base64url')),
+      () =>
+        forge(
+          { fid: claims.fid, max: claims.max },
+          { alg: 'HS256', typ: 'fuselink+jwt', kid: ring.signing.kid },
+          Buffer.from(publicJwk.x!, 'base64url'),
+        ),
     ],
     ['unknown kid', () => `${b64({ ...json(header), kid: 'nobody' })}.${payload}.${signature}`],
     ['no kid', () => `${b64({ alg: 'EdDSA', typ: 'fuselink+jwt' })}.${payload}.${signature}`],
@@ -138,7 +159,11 @@ describe('rotation', () => {
     const newRing = await ringFrom(await generateSigningJwk(), JSON.stringify({ keys: [oldPublic] }))
     expect(await verifyLinkToken(newRing, oldToken)).toMatchObject(claims)
     await expectInvalid(await ringFrom(await generateSigningJwk()), oldToken)
-    expect(publicJwks(newRing).keys.map((k) => k.kid).sort()).toEqual([newRing.signing.kid, oldJwk.kid].sort())
+    expect(
+      publicJwks(newRing)
+        .keys.map((k) => k.kid)
+        .sort(),
+    ).toEqual([newRing.signing.kid, oldJwk.kid].sort())
   })
 
   test('an earlier HS256 secret can be kept as an oct JWK', async () => {

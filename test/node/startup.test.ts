@@ -59,7 +59,10 @@ describe('start-up', () => {
     const port = await freePort()
     const env = { PORT: String(port), DATA_DIR: dir }
     const first = await spawnNodeEntry(env)
-    const printed = first.stdout.join('').split('\n').filter((line) => line.startsWith('ADMIN_API_KEY='))
+    const printed = first.stdout
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('ADMIN_API_KEY='))
     expect(printed).toHaveLength(1)
     expect(printed[0]).toMatch(/^ADMIN_API_KEY=[\x21-\x7e]{32,}$/)
     const key = printed[0]!.slice('ADMIN_API_KEY='.length)

@@ -212,7 +212,11 @@ describe.each(['disk', 's3'] as const)('recipient HTTP, Node + %s', (store) => {
       ['not-a-token', 'invalid_token', 403, /not valid/],
     ]
     for (const [token, code, status, sentence] of cases) {
-      for (const [method, path] of [['GET', 's'], ['GET', 'd'], ['POST', 'd']] as const) {
+      for (const [method, path] of [
+        ['GET', 's'],
+        ['GET', 'd'],
+        ['POST', 'd'],
+      ] as const) {
         const url = `${target.baseUrl}/${path}/${token}`
         const page = await fetch(url, { method, headers: HTML })
         expect([code, method, path, page.status]).toEqual([code, method, path, status])
@@ -266,35 +270,40 @@ describe.each([
     await target?.stop()
   })
 
-  test(grace > 0 ? 'a transfer begun before expiry may be resumed during the grace, new downloads may not' : 'with 0, nothing is served after expiry', async () => {
-    const data = bytes(4 * 1024 * 1024, 9)
-    const file = await api.upload('grace.bin', data)
-    const link = await api.issue(file.id, { expiresIn: 2, maxDownloads: 2 })
-    const first = await fetch(link.downloadUrl)
-    expect(first.status).toBe(200)
-    const reader = first.body!.getReader()
-    const head = (await reader.read()).value!
-    await reader.cancel()
-    const expiresAt = Date.parse(link.expiresAt)
-    await sleep(expiresAt - Date.now() + 150)
+  test(
+    grace > 0
+      ? 'a transfer begun before expiry may be resumed during the grace, new downloads may not'
+      : 'with 0, nothing is served after expiry',
+    async () => {
+      const data = bytes(4 * 1024 * 1024, 9)
+      const file = await api.upload('grace.bin', data)
+      const link = await api.issue(file.id, { expiresIn: 2, maxDownloads: 2 })
+      const first = await fetch(link.downloadUrl)
+      expect(first.status).toBe(200)
+      const reader = first.body!.getReader()
+      const head = (await reader.read()).value!
+      await reader.cancel()
+      const expiresAt = Date.parse(link.expiresAt)
+      await sleep(expiresAt - Date.now() + 150)
 
-    const resume = () => fetch(link.downloadUrl, { headers: { range: `bytes=${head.byteLength}-` } })
-    const page = await fetch(link.url, { headers: HTML })
-    expect(page.status).toBe(410)
-    expect(await page.text()).toMatch(/expired/)
-    const fresh = await fetch(link.downloadUrl)
-    expect(fresh.status).toBe(410)
-    expect((await fresh.json()).code).toBe('link_expired')
-    if (grace > 0) {
-      const resumed = await resume()
-      expect(resumed.status).toBe(206)
-      expect(sha256(Buffer.concat([Buffer.from(head), await buffer(resumed)]))).toBe(sha256(data))
-      expect(await api.link(link.id)).toMatchObject({ downloads: 1, status: 'expired' })
-      await sleep(expiresAt + grace * 1000 - Date.now() + 150)
-    }
-    const late = await resume()
-    expect(late.status).toBe(410)
-    expect((await late.json()).code).toBe('link_expired')
-    expect((await api.link(link.id)).downloads).toBe(1)
-  })
+      const resume = () => fetch(link.downloadUrl, { headers: { range: `bytes=${head.byteLength}-` } })
+      const page = await fetch(link.url, { headers: HTML })
+      expect(page.status).toBe(410)
+      expect(await page.text()).toMatch(/expired/)
+      const fresh = await fetch(link.downloadUrl)
+      expect(fresh.status).toBe(410)
+      expect((await fresh.json()).code).toBe('link_expired')
+      if (grace > 0) {
+        const resumed = await resume()
+        expect(resumed.status).toBe(206)
+        expect(sha256(Buffer.concat([Buffer.from(head), await buffer(resumed)]))).toBe(sha256(data))
+        expect(await api.link(link.id)).toMatchObject({ downloads: 1, status: 'expired' })
+        await sleep(expiresAt + grace * 1000 - Date.now() + 150)
+      }
+      const late = await resume()
+      expect(late.status).toBe(410)
+      expect((await late.json()).code).toBe('link_expired')
+      expect((await api.link(link.id)).downloads).toBe(1)
+    },
+  )
 })

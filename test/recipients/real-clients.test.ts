@@ -109,8 +109,21 @@ describe.each(['disk', 's3'] as const)('real download clients, Node + %s', (stor
     const link = await oneDownloadLink()
     const name = `aria2-${extra.length}.bin`
     const log = await runClient('aria2c', [
-      '-x4', '-s4', ...extra, '--max-tries=1', '--no-conf', '--allow-overwrite=true', '--auto-file-renaming=false',
-      '--file-allocation=none', '--summary-interval=0', '--console-log-level=warn', '-d', dir, '-o', name, link.downloadUrl,
+      '-x4',
+      '-s4',
+      ...extra,
+      '--max-tries=1',
+      '--no-conf',
+      '--allow-overwrite=true',
+      '--auto-file-renaming=false',
+      '--file-allocation=none',
+      '--summary-interval=0',
+      '--console-log-level=warn',
+      '-d',
+      dir,
+      '-o',
+      name,
+      link.downloadUrl,
     ])
     expect(log).toMatch(/download completed/i)
     expect(await sha256File(join(dir, name))).toBe(expected)

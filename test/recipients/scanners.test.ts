@@ -6,17 +6,18 @@ import type { ServiceTarget } from '../support/target'
 // What mail scanners, chat unfurlers and browsers' prefetchers do to a link
 // before (or instead of) the person: none of it may consume a download.
 const PREVIEWERS = {
-  'Slack': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
-  'iMessage': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
-  'Teams': 'Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com',
-  'Outlook': 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17029; Pro)',
-  'Gmail': 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
+  Slack: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+  iMessage:
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
+  Teams: 'Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com',
+  Outlook: 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17029; Pro)',
+  Gmail: 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)',
   'WhatsApp and Signal': 'WhatsApp/2.23.20.0 A',
-  'Telegram': 'TelegramBot (like TwitterBot)',
-  'Discord': 'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
-  'LinkedIn': 'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
-  'Mastodon': 'http.rb/5.1.1 (Mastodon/4.2.0; +https://mastodon.social/)',
-  'Googlebot': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  Telegram: 'TelegramBot (like TwitterBot)',
+  Discord: 'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
+  LinkedIn: 'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
+  Mastodon: 'http.rb/5.1.1 (Mastodon/4.2.0; +https://mastodon.social/)',
+  Googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 }
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 const PREFETCHES: Record<string, string>[] = [
@@ -46,7 +47,9 @@ describe.each(['disk', 's3'] as const)('scanner safety, Node + %s', (store) => {
 
   /** Every address a crawler could pull out of the page: href, src, action, and URLs in meta content. */
   function addresses(html: string, base: string): string[] {
-    const found = [...html.matchAll(/\b(?:href|src|action|content|poster|data)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!.replaceAll('&amp;', '&'))
+    const found = [...html.matchAll(/\b(?:href|src|action|content|poster|data)\s*=\s*"([^"]*)"/gi)].map((m) =>
+      m[1]!.replaceAll('&amp;', '&'),
+    )
     return found
       .filter((value) => /^(?:https?:|\/|\.\.?\/|\?)/.test(value))
       .map((value) => new URL(value, base).href)

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
-import { D1SqlDatabase, type D1DatabaseLike } from '../../src/adapters/d1-database'
+import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import type { SqlDatabase } from '../../src/adapters/sql'
 import { SqlStateStore } from '../../src/adapters/sql-state'
 import { SqliteDatabase } from '../../src/adapters/sqlite-database'
@@ -80,16 +80,47 @@ describe.each([
   async function newLink(size: number, maxDownloads = 1, expiresAt = NOW + HOUR): Promise<string> {
     const id = `l${String(++seq).padStart(9, '0')}`
     const fileId = `f${String(seq).padStart(9, '0')}`
-    await store.insertFile({ id: fileId, ownerId: 'owner', name: 'f.bin', size, contentType: 'application/octet-stream', sha256: null, objectKey: fileId, createdAt: NOW, deletedAt: null })
+    await store.insertFile({
+      id: fileId,
+      ownerId: 'owner',
+      name: 'f.bin',
+      size,
+      contentType: 'application/octet-stream',
+      sha256: null,
+      objectKey: fileId,
+      createdAt: NOW,
+      deletedAt: null,
+    })
     await store.insertLink({
-      id, fileId, ownerId: 'owner', filename: null, maxDownloads, size, downloads: 0, charged: 0, refunded: 0,
-      createdAt: NOW, notBefore: null, expiresAt, revokedAt: null,
+      id,
+      fileId,
+      ownerId: 'owner',
+      filename: null,
+      maxDownloads,
+      size,
+      downloads: 0,
+      charged: 0,
+      refunded: 0,
+      createdAt: NOW,
+      notBefore: null,
+      expiresAt,
+      revokedAt: null,
     })
     return id
   }
 
   function start(linkId: string, mode: 'fresh' | 'resume', from: number, length: number, grant: number, now = NOW): TransferStart {
-    return { id: `t${String(++seq).padStart(9, '0')}`, linkId, start: from, length, grant, mode, now, leaseUntil: now + 5 * 60_000, resumeGrace: HOUR }
+    return {
+      id: `t${String(++seq).padStart(9, '0')}`,
+      linkId,
+      start: from,
+      length,
+      grant,
+      mode,
+      now,
+      leaseUntil: now + 5 * 60_000,
+      resumeGrace: HOUR,
+    }
   }
 
   /** What the budget guards see: left must never go negative, nor the allowance. */
@@ -208,7 +239,10 @@ describe.each([
 
   test('random interleavings never let more than N x size + min(size, 16 MiB) out, nor overdraw the budget', async () => {
     let seed = 20261129
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
     const pick = (n: number) => Math.floor(random() * n)
     for (let run = 0; run < randomRuns; run++) {
       const size = [1000, 50_000, 20 * MiB][run % 3]!

@@ -11,7 +11,11 @@ export class Api {
     return `${this.target.baseUrl}${path}`
   }
 
-  request(method: string, path: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; key?: string | null } = {}) {
+  request(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; key?: string | null } = {},
+  ) {
     const headers: Record<string, string> = { ...init.headers }
     const key = init.key === undefined ? this.key : init.key
     if (key !== null) headers.authorization = `Bearer ${key}`
@@ -31,7 +35,12 @@ export class Api {
   }
 
   upload(name: string, body: Uint8Array | string, contentType = 'application/octet-stream') {
-    return this.json('POST', `/api/v1/files?name=${encodeURIComponent(name)}`, { body: body as BodyInit, headers: { 'content-type': contentType } }, 201)
+    return this.json(
+      'POST',
+      `/api/v1/files?name=${encodeURIComponent(name)}`,
+      { body: body as BodyInit, headers: { 'content-type': contentType } },
+      201,
+    )
   }
 
   issue(fileId: string, options: Record<string, unknown> = {}) {

@@ -1,12 +1,12 @@
-import { PutObjectCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { freePort } from './ports'
-import { startS3rver, type S3Server } from './s3rver'
+import { type S3Server, startS3rver } from './s3rver'
 import type { ServiceTarget, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))

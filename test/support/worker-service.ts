@@ -1,20 +1,20 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
 import { generateSigningJwk } from '../../src/core/token/keys'
 import {
   applyLocalMigrations,
+  type RunningWorker,
   scratchDir,
   startWorker,
   triggerScheduled,
-  type RunningWorker,
   type WorkerOptions,
 } from '../../src/workers/local/runtime'
 import { freePort } from './ports'
-import { startS3rver, type S3Server } from './s3rver'
+import { type S3Server, startS3rver } from './s3rver'
 import type { ServiceTarget, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'

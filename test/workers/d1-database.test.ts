@@ -1,9 +1,9 @@
-import { Miniflare } from 'miniflare'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { D1SqlDatabase, type D1DatabaseLike } from '../../src/adapters/d1-database'
+import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import { sql } from '../../src/adapters/sql'
 import { SqlStateStore } from '../../src/adapters/sql-state'
 import { prepareLocalD1 } from '../support/worker-service'
@@ -44,10 +44,31 @@ afterAll(async () => {
 
 async function newLink(size: number, maxDownloads: number): Promise<string> {
   const n = String(++seq).padStart(9, '0')
-  await store.insertFile({ id: `f${n}`, ownerId: 'owner', name: 'f.bin', size, contentType: 'application/octet-stream', sha256: null, objectKey: `files/f${n}`, createdAt: NOW, deletedAt: null })
+  await store.insertFile({
+    id: `f${n}`,
+    ownerId: 'owner',
+    name: 'f.bin',
+    size,
+    contentType: 'application/octet-stream',
+    sha256: null,
+    objectKey: `files/f${n}`,
+    createdAt: NOW,
+    deletedAt: null,
+  })
   await store.insertLink({
-    id: `l${n}`, fileId: `f${n}`, ownerId: 'owner', filename: null, maxDownloads, size, downloads: 0, charged: 0, refunded: 0,
-    createdAt: NOW, notBefore: null, expiresAt: NOW + HOUR, revokedAt: null,
+    id: `l${n}`,
+    fileId: `f${n}`,
+    ownerId: 'owner',
+    filename: null,
+    maxDownloads,
+    size,
+    downloads: 0,
+    charged: 0,
+    refunded: 0,
+    createdAt: NOW,
+    notBefore: null,
+    expiresAt: NOW + HOUR,
+    revokedAt: null,
   })
   return `l${n}`
 }
@@ -55,7 +76,9 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
 describe('D1SqlDatabase on local D1', () => {
   test('finds the migrated schema', async () => {
     const tables = await db.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`, [])
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['api_keys', 'd1_migrations', 'files', 'links', 'settings', 'transfers']))
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['api_keys', 'd1_migrations', 'files', 'links', 'settings', 'transfers']),
+    )
   })
 
   test('first, all and batch change counts, including a guard that matched nothing', async () => {
@@ -119,7 +142,19 @@ describe('SqlStateStore on local D1', () => {
   test('cancelling a transfer that failed before its first byte gives the download back', async () => {
     const link = await newLink(4096, 1)
     const id = 'cancel0001'
-    expect(await store.startTransfer({ id, linkId: link, start: 0, length: 4096, grant: 4096, mode: 'fresh', now: NOW, leaseUntil: NOW + 300_000, resumeGrace: HOUR })).toBe(true)
+    expect(
+      await store.startTransfer({
+        id,
+        linkId: link,
+        start: 0,
+        length: 4096,
+        grant: 4096,
+        mode: 'fresh',
+        now: NOW,
+        leaseUntil: NOW + 300_000,
+        resumeGrace: HOUR,
+      }),
+    ).toBe(true)
     await store.cancelTransfer(id)
     expect((await store.getLink(link))?.downloads).toBe(0)
   })
@@ -127,7 +162,19 @@ describe('SqlStateStore on local D1', () => {
   test('sweeps a transfer whose lease ran out', async () => {
     const link = await newLink(4096, 1)
     const id = 'stale00001'
-    expect(await store.startTransfer({ id, linkId: link, start: 0, length: 4096, grant: 4096, mode: 'fresh', now: NOW, leaseUntil: NOW + 1000, resumeGrace: HOUR })).toBe(true)
+    expect(
+      await store.startTransfer({
+        id,
+        linkId: link,
+        start: 0,
+        length: 4096,
+        grant: 4096,
+        mode: 'fresh',
+        now: NOW,
+        leaseUntil: NOW + 1000,
+        resumeGrace: HOUR,
+      }),
+    ).toBe(true)
     const result = await store.sweep(NOW + 2000)
     expect(result.expiredTransfers).toBeGreaterThanOrEqual(1)
     expect(await db.first('SELECT 1 AS active FROM transfers WHERE id = ? AND state = ?', [id, 'active'])).toBeNull()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { D1SqlDatabase, type D1DatabaseLike } from '../../src/adapters/d1-database'
+import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import { SqlStateStore } from '../../src/adapters/sql-state'
 import { Api } from '../support/api'
 import { startWorkerService, type WorkerServiceTarget } from '../support/worker-service'
@@ -24,7 +24,10 @@ async function expectRefusal(target: WorkerServiceTarget, setting: string): Prom
 }
 
 function logLines(target: WorkerServiceTarget): string[] {
-  return target.logs.join('').split('\n').filter((line) => line.startsWith('fuselink: bad configuration:'))
+  return target.logs
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('fuselink: bad configuration:'))
 }
 
 describe('a Worker missing a required secret', () => {
@@ -60,7 +63,12 @@ describe('a Worker with a bad secret', () => {
     const secrets = {
       ADMIN_API_KEY: 'admin-key-that-must-stay-secret-1234',
       // A private key without "kid": refused, and its "d" must not leak.
-      TOKEN_SIGNING_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'x-part-that-must-stay-secret', d: 'd-part-that-must-stay-secret' }),
+      TOKEN_SIGNING_KEY: JSON.stringify({
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: 'x-part-that-must-stay-secret',
+        d: 'd-part-that-must-stay-secret',
+      }),
       S3_SECRET_ACCESS_KEY: 's3-secret-that-must-stay-secret',
     }
     const target = await startWorkerService({ env: secrets })
@@ -113,8 +121,15 @@ describe('the cron trigger', () => {
     // active, its lease long over.
     const now = Date.now()
     const started = await store.startTransfer({
-      id: 'deadisolat', linkId: link.id, start: 0, length: 4096, grant: 4096, mode: 'fresh',
-      now: now - 600_000, leaseUntil: now - 300_000, resumeGrace: 3600_000,
+      id: 'deadisolat',
+      linkId: link.id,
+      start: 0,
+      length: 4096,
+      grant: 4096,
+      mode: 'fresh',
+      now: now - 600_000,
+      leaseUntil: now - 300_000,
+      resumeGrace: 3600_000,
     })
     expect(started).toBe(true)
     await target.scheduled(now)

@@ -1,8 +1,8 @@
-import Database from 'better-sqlite3'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
 import { afterAll, expect, test } from 'vitest'
 import { applyMigrations } from '../../src/node/migrate'
 import { applyLocalMigrations } from '../../src/workers/local/runtime'
@@ -42,8 +42,11 @@ interface SchemaRow {
 function schemaOf(path: string): { objects: SchemaRow[]; migrations: string[] } {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
-    const objects = (db.prepare(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY type, name`).all() as SchemaRow[])
-      .map((row) => ({ ...row, sql: normalise(row.sql) }))
+    const objects = (
+      db
+        .prepare(`SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY type, name`)
+        .all() as SchemaRow[]
+    ).map((row) => ({ ...row, sql: normalise(row.sql) }))
     const migrations = (db.prepare('SELECT name FROM d1_migrations ORDER BY id').all() as { name: string }[]).map((row) => row.name)
     return { objects, migrations }
   } finally {
@@ -65,9 +68,13 @@ test('wrangler d1 migrations apply --local and the Node runner build the same sc
   node.close()
   const onNode = schemaOf(nodePath)
 
-  const expected = readdirSync(MIGRATIONS).filter((name) => name.endsWith('.sql')).sort()
+  const expected = readdirSync(MIGRATIONS)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
   expect(onD1.migrations).toEqual(expected)
   expect(onNode.migrations).toEqual(expected)
-  expect(onD1.objects.map((o) => o.name)).toEqual(expect.arrayContaining(['files', 'links', 'transfers', 'api_keys', 'settings', 'd1_migrations']))
+  expect(onD1.objects.map((o) => o.name)).toEqual(
+    expect.arrayContaining(['files', 'links', 'transfers', 'api_keys', 'settings', 'd1_migrations']),
+  )
   expect(onNode.objects).toEqual(onD1.objects)
 })

@@ -8,22 +8,14 @@ const MAX_NAME_LENGTH = 255
  * separators, no leading dots, at most 255 characters. Never empty.
  */
 export function safeFilename(name: string): string {
-  const cleaned = name
-    .normalize('NFC')
-    .replace(UNSAFE, '')
-    .replace(/[/\\]/g, '_')
-    .trim()
-    .replace(/^\.+/, '')
+  const cleaned = name.normalize('NFC').replace(UNSAFE, '').replace(/[/\\]/g, '_').trim().replace(/^\.+/, '')
   const limited = Array.from(cleaned).slice(0, MAX_NAME_LENGTH).join('')
   return limited || 'download'
 }
 
 /** RFC 5987 attr-char: everything else is percent-encoded in `filename*`. */
 function encodeRfc5987(value: string): string {
-  return encodeURIComponent(value).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  )
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 function asciiFallback(name: string): string {

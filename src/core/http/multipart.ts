@@ -122,11 +122,7 @@ function parseHeaders(block: Uint8Array): { name?: string; filename?: string; co
  * of one network chunk plus the boundary stays in memory. Fields before it are
  * skipped; the rest of the body after it is not read.
  */
-export async function readMultipartFile(
-  stream: ReadableStream<Uint8Array>,
-  boundary: string,
-  field = 'file',
-): Promise<MultipartFile> {
+export async function readMultipartFile(stream: ReadableStream<Uint8Array>, boundary: string, field = 'file'): Promise<MultipartFile> {
   const scanner = new Scanner(stream.getReader())
   // Every delimiter but the first is preceded by CRLF; the first is at the start.
   const delimiter = encoder.encode(`\r\n--${boundary}`)

@@ -73,7 +73,7 @@ import type { LinkTarget } from '../model'
 import { ObjectMissingError, type ObjectStore, type StateStore } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
-import { decideStart, giveBackCap, type DownloadMode } from './policy'
+import { type DownloadMode, decideStart, giveBackCap } from './policy'
 
 const LEASE_RENEW_MS = 2 * 60_000
 /** How many transfers a resume may trim before it is judged too big for what is left. */
@@ -121,7 +121,10 @@ function noneMatch(header: string, etag: string): boolean {
 }
 
 /** Checks a token and loads what it points at; the link's own state is not judged yet. */
-export async function resolveToken(deps: Pick<DownloadDeps, 'state' | 'verifier' | 'clock' | 'resumeGrace'>, token: string): Promise<LinkTarget> {
+export async function resolveToken(
+  deps: Pick<DownloadDeps, 'state' | 'verifier' | 'clock' | 'resumeGrace'>,
+  token: string,
+): Promise<LinkTarget> {
   const claims = await deps.verifier.verify(token)
   // Past expiry and grace nothing can be served, and old rows may be gone.
   if (deps.clock.now() >= claims.exp * 1000 + deps.resumeGrace) throw new FuselinkError('link_expired')

@@ -1,5 +1,5 @@
 export * from './claims'
 export * from './keys'
 export * from './sign'
-export * from './verify'
 export * from './verifier'
+export * from './verify'

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
-import { ConfigError } from '../errors'
 import { sha256Hex, utf8 } from '../encoding'
+import { ConfigError } from '../errors'
 
 export type TokenAlgorithm = 'EdDSA' | 'ES256' | 'HS256'
 

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose'
-import { TOKEN_TYPE, type LinkClaims } from './claims'
+import { type LinkClaims, TOKEN_TYPE } from './claims'
 import type { KeyRing } from './keys'
 
 /**

@@ -1,6 +1,6 @@
-import { compactVerify, type CompactJWSHeaderParameters, type FlattenedJWSInput } from 'jose'
+import { type CompactJWSHeaderParameters, compactVerify, type FlattenedJWSInput } from 'jose'
 import { FuselinkError } from '../errors'
-import { isLinkClaims, MAX_TOKEN_LENGTH, TOKEN_TYPE, type LinkClaims } from './claims'
+import { isLinkClaims, type LinkClaims, MAX_TOKEN_LENGTH, TOKEN_TYPE } from './claims'
 import type { KeyRing } from './keys'
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/

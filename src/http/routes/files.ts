@@ -1,18 +1,19 @@
-import { Hono, type Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
+import { isSafeObjectKey } from '../../adapters/object-key'
 import { FuselinkError } from '../../core/errors'
 import { safeFilename } from '../../core/http/disposition'
 import { multipartBoundary, readMultipartFile } from '../../core/http/multipart'
 import { newId } from '../../core/ids'
 import type { FileRecord, Principal } from '../../core/model'
 import { ObjectTooLargeError } from '../../core/ports'
-import { isSafeObjectKey } from '../../adapters/object-key'
 import { canSee, requireAdmin } from '../middleware/auth'
 import { fileJson } from '../present'
 import type { AppEnv, Services } from '../services'
 import { valid } from '../validation'
 
-const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]{0,200}"|[a-z0-9!#$&^_.+-]{1,200}))*$/i
+const CONTENT_TYPE =
+  /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]{0,200}"|[a-z0-9!#$&^_.+-]{1,200}))*$/i
 const DEFAULT_TYPE = 'application/octet-stream'
 
 export const listQuery = z.object({
@@ -68,7 +69,8 @@ async function upload(services: Services, c: Context<AppEnv>): Promise<Response>
   try {
     stored = await services.objects.put(objectKey, source.body, { contentType: source.contentType, maxBytes: maxUploadBytes })
   } catch (error) {
-    if (error instanceof ObjectTooLargeError) throw new FuselinkError('payload_too_large', `Uploads are limited to ${maxUploadBytes} bytes.`)
+    if (error instanceof ObjectTooLargeError)
+      throw new FuselinkError('payload_too_large', `Uploads are limited to ${maxUploadBytes} bytes.`)
     if (error instanceof FuselinkError) throw error
     throw new FuselinkError('storage_unavailable', 'The file could not be stored.', { cause: error })
   }

@@ -26,5 +26,8 @@ export function relativeTime(ms: number): string {
 
 /** "2026-01-31 17:05 UTC": unambiguous for every reader, whatever their locale. */
 export function utcTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC')
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC')
 }

@@ -5,9 +5,9 @@ import { readInteger } from '../../core/config'
 import { ConfigError } from '../../core/errors'
 import { newApiKeySecret } from '../../core/ids'
 import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../core/token/keys'
+import { exitOnStartupFailure } from '../../node/startup-failure'
 import { readWorkerConfig, type WorkerVars } from '../settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
-import { exitOnStartupFailure } from '../../node/startup-failure'
 
 /*
  * `npm run dev:worker`: fuselink in the local Workers runtime, configured
@@ -19,9 +19,20 @@ import { exitOnStartupFailure } from '../../node/startup-failure'
  */
 
 const SETTINGS = [
-  'ADMIN_API_KEY', 'TOKEN_SIGNING_KEY', 'TOKEN_VERIFY_KEYS', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_REGION',
-  'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'PUBLIC_URL', 'MAX_UPLOAD_BYTES',
-  'MAX_LINK_TTL', 'RESUME_GRACE', 'RATE_LIMIT',
+  'ADMIN_API_KEY',
+  'TOKEN_SIGNING_KEY',
+  'TOKEN_VERIFY_KEYS',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'PUBLIC_URL',
+  'MAX_UPLOAD_BYTES',
+  'MAX_LINK_TTL',
+  'RESUME_GRACE',
+  'RATE_LIMIT',
 ] as const
 const LOCAL_BUCKET = 'fuselink'
 const CRON_EVERY_MS = 60_000

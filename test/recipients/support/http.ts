@@ -26,26 +26,33 @@ export interface FetchOptions {
  */
 export function fetchOnce(url: string, options: FetchOptions = {}): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: { connection: 'close', ...options.headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      let received = 0
-      let aborted = false
-      const done = (truncated: boolean) =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), received, aborted, truncated })
-      res.on('data', (chunk: Buffer) => {
-        if (aborted) return
-        received += chunk.length
-        if (options.keepBody) chunks.push(chunk)
-        if (options.abortAfter !== undefined && received >= options.abortAfter) {
-          aborted = true
-          req.destroy()
-          done(false)
-        }
-      })
-      res.on('end', () => !aborted && done(res.headers['content-length'] !== undefined && received < Number(res.headers['content-length'])))
-      res.on('error', () => !aborted && done(true))
-      res.on('aborted', () => !aborted && done(true))
-    })
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: { connection: 'close', ...options.headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = []
+        let received = 0
+        let aborted = false
+        const done = (truncated: boolean) =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), received, aborted, truncated })
+        res.on('data', (chunk: Buffer) => {
+          if (aborted) return
+          received += chunk.length
+          if (options.keepBody) chunks.push(chunk)
+          if (options.abortAfter !== undefined && received >= options.abortAfter) {
+            aborted = true
+            req.destroy()
+            done(false)
+          }
+        })
+        res.on(
+          'end',
+          () => !aborted && done(res.headers['content-length'] !== undefined && received < Number(res.headers['content-length'])),
+        )
+        res.on('error', () => !aborted && done(true))
+        res.on('aborted', () => !aborted && done(true))
+      },
+    )
     req.on('error', (error) => (req.destroyed ? undefined : reject(error)))
     req.end()
   })
