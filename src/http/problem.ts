@@ -26,8 +26,6 @@ export async function problemResponse(c: Context, error: FuselinkError): Promise
   if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
   if (error.code === 'rate_limited') headers['Retry-After'] = '60'
   if (error.code === 'storage_unavailable') headers['Retry-After'] = '5'
-  // The rest of an oversized body is never read: do not let the client reuse the connection.
-  if (error.code === 'payload_too_large') headers.Connection = 'close'
   if (wantsHtml(c)) {
     return c.html(await errorPage(error), error.status as 400, headers)
   }

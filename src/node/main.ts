@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -13,6 +14,7 @@ import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { applyMigrations } from './migrate'
 import { exitOnStartupFailure } from './startup-failure'
+import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 const SWEEP_EVERY_MS = 60_000
@@ -44,11 +46,15 @@ async function main(): Promise<void> {
     log,
   })
 
-  const server = serve({ fetch: createApp(services).fetch, port: config.port, hostname: config.host }, (info) => {
+  // Unread request bodies are handled by answerBeforeBody, with its own bounds.
+  const app = createApp(services)
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, autoCleanupIncoming: false }, (info) => {
     process.stdout.write(
       `fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`,
     )
   })
+
+  answerBeforeBody(server as Server)
 
   const sweep = setInterval(() => {
     state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
