@@ -1,12 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import S3rver from 's3rver'
-import { readInteger } from '../../core/config'
-import { ConfigError } from '../../core/errors'
-import { newApiKeySecret } from '../../core/ids'
-import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../core/token/keys'
-import { exitOnStartupFailure } from '../../node/startup-failure'
-import { readWorkerConfig, type WorkerVars } from '../settings'
+import { readInteger } from '../../src/core/config'
+import { ConfigError } from '../../src/core/errors'
+import { newApiKeySecret } from '../../src/core/ids'
+import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../src/core/token/keys'
+import { exitOnStartupFailure } from '../../src/node/startup-failure'
+import { readWorkerConfig, type WorkerVars } from '../../src/workers/settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
 
 /*
