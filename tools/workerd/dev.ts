@@ -1,39 +1,23 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import S3rver from 's3rver'
-import { readInteger } from '../../src/core/config'
-import { ConfigError } from '../../src/core/errors'
 import { newApiKeySecret } from '../../src/core/ids'
+import { namesReadBy, readSettings } from '../../src/core/settings'
 import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../src/core/token/keys'
 import { exitOnStartupFailure } from '../../src/node/startup-failure'
-import { readWorkerConfig, type WorkerVars } from '../../src/workers/settings'
+import { readWorkerConfig } from '../../src/workers/settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
 
 /*
  * `npm run dev:worker`: fuselink in the local Workers runtime, configured
- * like `npm start` (PORT, HOST, ADMIN_API_KEY and the rest of API.md from the
- * environment), so that anything written against the contract can be pointed
- * at either. State lives under $DATA_DIR/worker: the local D1, the objects
- * of the S3-protocol server started here (unless S3_BUCKET names a real
- * bucket), and the generated admin and signing keys.
+ * like `npm start` (PORT, HOST, DATA_DIR and the Worker's settings of
+ * src/core/settings.ts from the environment), so that anything written
+ * against the contract can be pointed at either. State lives under
+ * $DATA_DIR/worker: the local D1, the objects of the S3-protocol server
+ * started here (unless S3_BUCKET names a real bucket), and the generated
+ * admin and signing keys.
  */
 
-const SETTINGS = [
-  'ADMIN_API_KEY',
-  'TOKEN_SIGNING_KEY',
-  'TOKEN_VERIFY_KEYS',
-  'S3_BUCKET',
-  'S3_ENDPOINT',
-  'S3_REGION',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-  'S3_FORCE_PATH_STYLE',
-  'PUBLIC_URL',
-  'MAX_UPLOAD_BYTES',
-  'MAX_LINK_TTL',
-  'RESUME_GRACE',
-  'RATE_LIMIT',
-] as const
 const LOCAL_BUCKET = 'fuselink'
 const CRON_EVERY_MS = 60_000
 
@@ -54,14 +38,13 @@ function saveKept(path: string, kept: Kept): void {
 
 async function main(): Promise<void> {
   const env = process.env
-  const port = readInteger(env, 'PORT', 8787)
-  if (port > 65535) throw new ConfigError('PORT', `must be at most 65535, got ${port}`)
-  const host = env.HOST?.trim() || '127.0.0.1'
-  const dataDir = resolve(env.DATA_DIR?.trim() || './data', 'worker')
+  // Checked as `npm start` checks them: the same line for a bad value.
+  const { port, host, dataDir: dataRoot } = readSettings(env, 'node')
+  const dataDir = resolve(dataRoot, 'worker')
   mkdirSync(dataDir, { recursive: true })
 
   const vars: Record<string, string> = { PUBLIC_URL: `http://localhost:${port}` }
-  for (const name of SETTINGS) {
+  for (const name of namesReadBy('workers')) {
     const value = env[name]?.trim()
     if (value) vars[name] = value
   }
@@ -103,7 +86,7 @@ async function main(): Promise<void> {
 
   // Refuse bad settings here, with the line `npm start` would print, rather
   // than start a Worker that answers every request with a 500.
-  const checked = readWorkerConfig(vars as WorkerVars)
+  const checked = readWorkerConfig(vars)
   await importSigningKey(checked.tokenSigningKey)
   if (checked.tokenVerifyKeys) await importVerifyKeys(checked.tokenVerifyKeys)
 
