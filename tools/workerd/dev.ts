@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import S3rver from 's3rver'
 import { newApiKeySecret } from '../../src/core/ids'
 import { namesReadBy, readSettings } from '../../src/core/settings'
-import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../src/core/token/keys'
+import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { exitOnStartupFailure } from '../../src/node/startup-failure'
 import { readWorkerConfig } from '../../src/workers/settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
@@ -87,8 +87,7 @@ async function main(): Promise<void> {
   // Refuse bad settings here, with the line `npm start` would print, rather
   // than start a Worker that answers every request with a 500.
   const checked = readWorkerConfig(vars)
-  await importSigningKey(checked.tokenSigningKey)
-  if (checked.tokenVerifyKeys) await importVerifyKeys(checked.tokenVerifyKeys)
+  await buildKeyRing(checked.tokenSigningKey, checked.tokenVerifyKeys)
 
   await applyLocalMigrations(dataDir)
   const worker = await startWorker({ host, port, persistDir: dataDir, vars })
