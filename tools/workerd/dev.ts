@@ -2,9 +2,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path'
 import S3rver from 's3rver'
 import { newApiKeySecret } from '../../src/core/ids'
-import { namesReadBy, readSettings } from '../../src/core/settings'
+import { jsonLogger } from '../../src/core/log'
+import { namesReadBy, readSettings, secretValues } from '../../src/core/settings'
+import { startupFailureLine } from '../../src/core/startup-failure'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
-import { exitOnStartupFailure } from '../../src/node/startup-failure'
 import { readWorkerConfig } from '../../src/workers/settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
 
@@ -95,8 +96,9 @@ async function main(): Promise<void> {
   process.stdout.write(`fuselink listening on http://${host}:${port} (Workers runtime, D1 in ${dataDir}, ${storage})\n`)
 
   // `wrangler dev` does not fire cron triggers; fire the cleanup as deployed.
+  const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(vars) })
   const cron = setInterval(() => {
-    triggerScheduled(worker.url).catch((error: unknown) => process.stderr.write(`fuselink: cron: ${String(error)}\n`))
+    triggerScheduled(worker.url).catch((error: unknown) => log('cron failed', { error: String(error) }))
   }, CRON_EVERY_MS)
   cron.unref()
 
@@ -109,4 +111,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 }
 
-main().catch(exitOnStartupFailure)
+main().catch((error: unknown) => {
+  process.stderr.write(`${startupFailureLine(error, secretValues(process.env))}\n`)
+  process.exit(1)
+})
