@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
+import { isSafeObjectKey } from '../core/object-key'
 import {
   type ObjectInfo,
   ObjectMissingError,
@@ -11,7 +12,6 @@ import {
   type PutResult,
   type StoredObject,
 } from '../core/ports'
-import { isSafeObjectKey } from './object-key'
 
 const CHUNK_SIZE = 64 * 1024
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { sha256Hex } from '../core/encoding'
 import { newApiKeySecret } from '../core/ids'
 import type { StateStore } from '../core/ports'
-import { createKeyRing, generateSigningJwk, importSigningKey, importVerifyKeys, type KeyRing } from '../core/token/keys'
+import { buildKeyRing, generateSigningJwk, type KeyRing } from '../core/token/keys'
 import type { NodeConfig } from './config'
 
 const SIGNING_KEY_FILE = 'signing-key.json'
@@ -14,21 +14,15 @@ const ADMIN_HASH_SETTING = 'bootstrap_admin_key_hash'
  * on first start and kept (owner-only) in DATA_DIR, so links survive restarts.
  */
 export async function loadKeyRing(config: NodeConfig): Promise<KeyRing> {
-  let signingValue = config.tokenSigningKey
-  let setting = 'TOKEN_SIGNING_KEY'
-  if (signingValue === null) {
-    const path = join(config.dataDir, SIGNING_KEY_FILE)
-    setting = path
-    signingValue = await readFile(path, 'utf8').catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error
-      const generated = JSON.stringify(await generateSigningJwk())
-      await writeFile(path, generated, { mode: 0o600, flag: 'wx' })
-      return generated
-    })
-  }
-  const signing = await importSigningKey(signingValue, setting)
-  const previous = config.tokenVerifyKeys ? await importVerifyKeys(config.tokenVerifyKeys) : []
-  return createKeyRing(signing, previous)
+  if (config.tokenSigningKey !== null) return buildKeyRing(config.tokenSigningKey, config.tokenVerifyKeys)
+  const path = join(config.dataDir, SIGNING_KEY_FILE)
+  const signingKey = await readFile(path, 'utf8').catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+    const generated = JSON.stringify(await generateSigningJwk())
+    await writeFile(path, generated, { mode: 0o600, flag: 'wx' })
+    return generated
+  })
+  return buildKeyRing(signingKey, config.tokenVerifyKeys, path)
 }
 
 /**

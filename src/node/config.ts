@@ -1,5 +1,5 @@
-import { type AppConfig, readAdminApiKey, readAppConfig, readInteger, type Settings } from '../core/config'
-import { ConfigError } from '../core/errors'
+import { type AppConfig, appConfig } from '../core/config'
+import { readSettings, type SettingSource } from '../core/settings'
 
 export interface NodeConfig extends AppConfig {
   port: number
@@ -10,18 +10,16 @@ export interface NodeConfig extends AppConfig {
   tokenVerifyKeys: string | null
 }
 
-/** Node's settings: the shared ones plus the listener and DATA_DIR (API.md, "Configuration"). */
-export function readNodeConfig(env: Settings): NodeConfig {
-  const port = readInteger(env, 'PORT', 8787)
-  if (port > 65535) throw new ConfigError('PORT', `must be at most 65535, got ${port}`)
-  const adminApiKey = readAdminApiKey(env)
+/** Node's settings (src/core/settings.ts): the app's, the listener, DATA_DIR and the keys, each optional. */
+export function readNodeConfig(env: SettingSource): NodeConfig {
+  const values = readSettings(env, 'node')
   return {
-    ...readAppConfig(env, `http://localhost:${port}`),
-    port,
-    host: env.HOST?.trim() || '127.0.0.1',
-    dataDir: env.DATA_DIR?.trim() || './data',
-    adminApiKey,
-    tokenSigningKey: env.TOKEN_SIGNING_KEY?.trim() || null,
-    tokenVerifyKeys: env.TOKEN_VERIFY_KEYS?.trim() || null,
+    ...appConfig(values, `http://localhost:${values.port}`),
+    port: values.port,
+    host: values.host,
+    dataDir: values.dataDir,
+    adminApiKey: values.adminApiKey,
+    tokenSigningKey: values.tokenSigningKey,
+    tokenVerifyKeys: values.tokenVerifyKeys,
   }
 }

@@ -8,6 +8,8 @@ import { DiskObjectStore } from '../adapters/disk-store'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
+import { jsonLogger } from '../core/log'
+import { secretValues } from '../core/settings'
 import { createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
@@ -19,9 +21,7 @@ import { answerBeforeBody } from './unread-bodies'
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 const SWEEP_EVERY_MS = 60_000
 
-function log(message: string, fields: Record<string, unknown> = {}): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`)
-}
+const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
 async function main(): Promise<void> {
   const config = readNodeConfig(process.env)

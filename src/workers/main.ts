@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import { ConfigError, FuselinkError } from '../core/errors'
+import { secretValues } from '../core/settings'
+import { startupFailureLine } from '../core/startup-failure'
 import { type App, createApp } from '../http/app'
 import { problemResponse } from '../http/problem'
 import type { Services } from '../http/services'
 import { keepContentLength } from './content-length'
-import { buildServices, log } from './services'
+import { buildServices } from './services'
 import type { Env } from './settings'
 
 interface Ready {
@@ -29,10 +31,9 @@ function prepare(env: Env): Promise<Ready> {
   return ready
 }
 
-/** One line for the operator; ConfigError messages name the setting, never a secret's value. */
-function describe(error: unknown): string {
-  if (error instanceof ConfigError) return `fuselink: bad configuration: ${error.message}`
-  return `fuselink: failed to start: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`
+/** The one start-up failure line, on the Worker's log (it cannot exit: every request is refused instead). */
+function report(error: unknown, env: Env): void {
+  console.error(startupFailureLine(error, secretValues(env)))
 }
 
 /**
@@ -55,7 +56,7 @@ export default {
     try {
       ;({ app } = await prepare(env))
     } catch (error) {
-      console.error(describe(error))
+      report(error, env)
       return refuse(error, request, env, ctx)
     }
     return keepContentLength(await app.fetch(request, env, ctx))
@@ -67,12 +68,12 @@ export default {
     try {
       ;({ services } = await prepare(env))
     } catch (error) {
-      console.error(describe(error))
+      report(error, env)
       throw error
     }
     // The time the run was scheduled for, not its start: the same for every
     // retry of one run, and a test can pass any time it needs.
     const result = await services.state.sweep(controller.scheduledTime)
-    log('sweep done', { ...result })
+    services.log('sweep done', { ...result })
   },
 } satisfies ExportedHandler<Env>

@@ -3,14 +3,16 @@ import { D1SqlDatabase } from '../adapters/d1-database'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { sha256Hex } from '../core/encoding'
-import { createKeyRing, importSigningKey, importVerifyKeys } from '../core/token/keys'
+import { jsonLogger, type Log } from '../core/log'
+import { type SettingSource, secretValues } from '../core/settings'
+import { buildKeyRing } from '../core/token/keys'
 import { assembleServices, type Services } from '../http/services'
 import { LargeChunkObjectStore } from './large-chunks'
 import { type Env, readWorkerSettings } from './settings'
 
-/** One JSON object per line: what Workers Logs and `wrangler tail` index best. */
-export function log(message: string, fields: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), message, ...fields }))
+/** JSON lines on the console, what Workers Logs and `wrangler tail` index best; the Worker's secrets masked. */
+function workerLogger(env: SettingSource): Log {
+  return jsonLogger((line) => console.log(line), { secrets: secretValues(env) })
 }
 
 /**
@@ -19,13 +21,12 @@ export function log(message: string, fields: Record<string, unknown> = {}): void
  */
 export async function buildServices(env: Env): Promise<Services> {
   const settings = readWorkerSettings(env)
-  const signing = await importSigningKey(settings.tokenSigningKey)
-  const previous = settings.tokenVerifyKeys ? await importVerifyKeys(settings.tokenVerifyKeys) : []
+  const log = workerLogger(env)
   return assembleServices({
     config: settings.config,
     state: new SqlStateStore(new D1SqlDatabase(settings.db)),
     objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3)),
-    keys: createKeyRing(signing, previous),
+    keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
     adminKeyHash: await sha256Hex(settings.adminApiKey),
     // Set by Cloudflare's edge (and by the local runtime); a client cannot forge it there.
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',

@@ -12,7 +12,7 @@ import { SqliteDatabase } from '../../src/adapters/sqlite-database'
 import { giveBackCap } from '../../src/core/link/policy'
 import type { TransferStart } from '../../src/core/ports'
 import { applyMigrations } from '../../src/node/migrate'
-import { WRANGLER_CONFIG } from '../../src/workers/local/runtime'
+import { WRANGLER_CONFIG } from '../../tools/workerd/runtime'
 import { prepareLocalD1 } from '../support/worker-service'
 
 // The counting steps of sql-state.ts, unchanged, on the two databases the

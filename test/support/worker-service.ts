@@ -12,7 +12,7 @@ import {
   startWorker,
   triggerScheduled,
   type WorkerOptions,
-} from '../../src/workers/local/runtime'
+} from '../../tools/workerd/runtime'
 import { freePort } from './ports'
 import { type S3Server, startS3rver } from './s3rver'
 import type { ServiceTarget, TargetOptions } from './target'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, expect, test } from 'vitest'
-import { buildWorkerBundle } from '../../src/workers/local/runtime'
+import { buildWorkerBundle } from '../../tools/workerd/runtime'
 
 // Workers Free accepts scripts up to 3 MiB after gzip.
 const FREE_PLAN_GZIP_LIMIT = 3 * 1024 * 1024

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
-import { ROOT } from '../../src/workers/local/runtime'
+import { ROOT } from '../../tools/workerd/runtime'
 import { freePort } from '../support/ports'
 
 // `npm run dev:worker` as a user runs it: configured from the environment like
@@ -19,7 +19,7 @@ interface Run {
 }
 
 async function devWorker(env: Record<string, string>, waitFor: RegExp | null = /listening on/): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/workers/local/dev.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/workerd/dev.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

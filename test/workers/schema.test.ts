@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, expect, test } from 'vitest'
 import { applyMigrations } from '../../src/node/migrate'
-import { applyLocalMigrations } from '../../src/workers/local/runtime'
+import { applyLocalMigrations } from '../../tools/workerd/runtime'
 
 // migrations/ is the only schema: `wrangler d1 migrations apply --local` (D1)
 // and the Node runner must build the same database from it.

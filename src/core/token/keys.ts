@@ -108,6 +108,16 @@ export function createKeyRing(signing: KeyRing['signing'], previous: VerifyKey[]
   return { signing, verify, algorithms }
 }
 
+/**
+ * The ring every entry serves with: the signing key (TOKEN_SIGNING_KEY's
+ * value, or Node's generated key file, named by `signingSource` in errors)
+ * and the earlier keys of TOKEN_VERIFY_KEYS, when set.
+ */
+export async function buildKeyRing(signingKey: string, verifyKeys: string | null, signingSource = 'TOKEN_SIGNING_KEY'): Promise<KeyRing> {
+  const signing = await importSigningKey(signingKey, signingSource)
+  return createKeyRing(signing, verifyKeys === null ? [] : await importVerifyKeys(verifyKeys))
+}
+
 /** The public keys of the ring, as served at /.well-known/jwks.json. */
 export function publicJwks(ring: KeyRing): { keys: JWK[] } {
   return { keys: [...ring.verify.values()].flatMap((k) => (k.publicJwk ? [k.publicJwk] : [])) }

@@ -20,7 +20,7 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
 process.env.WRANGLER_SEND_METRICS ??= 'false'
 
-export const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const WRANGLER_CONFIG = join(ROOT, 'wrangler.toml')
 const WRANGLER_BIN = join(ROOT, 'node_modules/wrangler/bin/wrangler.js')
 const LOCAL_EDGE = readFileSync(fileURLToPath(new URL('./edge.worker.js', import.meta.url)), 'utf8')

@@ -1,39 +1,24 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import S3rver from 's3rver'
-import { readInteger } from '../../core/config'
-import { ConfigError } from '../../core/errors'
-import { newApiKeySecret } from '../../core/ids'
-import { generateSigningJwk, importSigningKey, importVerifyKeys } from '../../core/token/keys'
-import { exitOnStartupFailure } from '../../node/startup-failure'
-import { readWorkerConfig, type WorkerVars } from '../settings'
+import { newApiKeySecret } from '../../src/core/ids'
+import { jsonLogger } from '../../src/core/log'
+import { namesReadBy, readSettings, secretValues } from '../../src/core/settings'
+import { startupFailureLine } from '../../src/core/startup-failure'
+import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
+import { readWorkerConfig } from '../../src/workers/settings'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
 
 /*
  * `npm run dev:worker`: fuselink in the local Workers runtime, configured
- * like `npm start` (PORT, HOST, ADMIN_API_KEY and the rest of API.md from the
- * environment), so that anything written against the contract can be pointed
- * at either. State lives under $DATA_DIR/worker: the local D1, the objects
- * of the S3-protocol server started here (unless S3_BUCKET names a real
- * bucket), and the generated admin and signing keys.
+ * like `npm start` (PORT, HOST, DATA_DIR and the Worker's settings of
+ * src/core/settings.ts from the environment), so that anything written
+ * against the contract can be pointed at either. State lives under
+ * $DATA_DIR/worker: the local D1, the objects of the S3-protocol server
+ * started here (unless S3_BUCKET names a real bucket), and the generated
+ * admin and signing keys.
  */
 
-const SETTINGS = [
-  'ADMIN_API_KEY',
-  'TOKEN_SIGNING_KEY',
-  'TOKEN_VERIFY_KEYS',
-  'S3_BUCKET',
-  'S3_ENDPOINT',
-  'S3_REGION',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-  'S3_FORCE_PATH_STYLE',
-  'PUBLIC_URL',
-  'MAX_UPLOAD_BYTES',
-  'MAX_LINK_TTL',
-  'RESUME_GRACE',
-  'RATE_LIMIT',
-] as const
 const LOCAL_BUCKET = 'fuselink'
 const CRON_EVERY_MS = 60_000
 
@@ -54,14 +39,13 @@ function saveKept(path: string, kept: Kept): void {
 
 async function main(): Promise<void> {
   const env = process.env
-  const port = readInteger(env, 'PORT', 8787)
-  if (port > 65535) throw new ConfigError('PORT', `must be at most 65535, got ${port}`)
-  const host = env.HOST?.trim() || '127.0.0.1'
-  const dataDir = resolve(env.DATA_DIR?.trim() || './data', 'worker')
+  // Checked as `npm start` checks them: the same line for a bad value.
+  const { port, host, dataDir: dataRoot } = readSettings(env, 'node')
+  const dataDir = resolve(dataRoot, 'worker')
   mkdirSync(dataDir, { recursive: true })
 
   const vars: Record<string, string> = { PUBLIC_URL: `http://localhost:${port}` }
-  for (const name of SETTINGS) {
+  for (const name of namesReadBy('workers')) {
     const value = env[name]?.trim()
     if (value) vars[name] = value
   }
@@ -103,9 +87,8 @@ async function main(): Promise<void> {
 
   // Refuse bad settings here, with the line `npm start` would print, rather
   // than start a Worker that answers every request with a 500.
-  const checked = readWorkerConfig(vars as WorkerVars)
-  await importSigningKey(checked.tokenSigningKey)
-  if (checked.tokenVerifyKeys) await importVerifyKeys(checked.tokenVerifyKeys)
+  const checked = readWorkerConfig(vars)
+  await buildKeyRing(checked.tokenSigningKey, checked.tokenVerifyKeys)
 
   await applyLocalMigrations(dataDir)
   const worker = await startWorker({ host, port, persistDir: dataDir, vars })
@@ -113,8 +96,9 @@ async function main(): Promise<void> {
   process.stdout.write(`fuselink listening on http://${host}:${port} (Workers runtime, D1 in ${dataDir}, ${storage})\n`)
 
   // `wrangler dev` does not fire cron triggers; fire the cleanup as deployed.
+  const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(vars) })
   const cron = setInterval(() => {
-    triggerScheduled(worker.url).catch((error: unknown) => process.stderr.write(`fuselink: cron: ${String(error)}\n`))
+    triggerScheduled(worker.url).catch((error: unknown) => log('cron failed', { error: String(error) }))
   }, CRON_EVERY_MS)
   cron.unref()
 
@@ -127,4 +111,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 }
 
-main().catch(exitOnStartupFailure)
+main().catch((error: unknown) => {
+  process.stderr.write(`${startupFailureLine(error, secretValues(process.env))}\n`)
+  process.exit(1)
+})

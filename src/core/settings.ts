@@ -1,0 +1,342 @@
+import { ConfigError } from './errors'
+
+/*
+ * Every setting fuselink reads, defined once: its name, who reads it, how its
+ * text is parsed, its default and what it means. The Node config, the
+ * Worker's settings and `npm run dev:worker` read through this table, and
+ * test/core/settings.test.ts checks the README's configuration table and
+ * wrangler.toml against it. Adding a setting is adding a row: a row of
+ * scope 'app' appears as `services.config.<key>` on both runtimes.
+ */
+
+export type Runtime = 'node' | 'workers'
+
+/** Where settings come from: process.env on Node, the Worker's env (vars, secrets, bindings). */
+export type SettingSource = Readonly<Record<string, unknown>>
+
+export interface Setting<T> {
+  /** The environment variable on Node; the var or secret on Workers. */
+  name: string
+  /** 'app': the HTTP app reads it (services.config); 'entry': the runtime's wiring does (listener, keys, storage). */
+  scope: 'app' | 'entry'
+  runtimes: Runtime | 'both'
+  /** Never echoed in a message or a log; on Workers a `wrangler secret`, never a [vars] entry. */
+  secret: boolean
+  /** A runtime that refuses to serve while it is unset (a Worker has nowhere to keep generated keys). */
+  requiredOn?: Runtime
+  /** One line for the README's configuration table. */
+  meaning: string
+  /** The default as the README states it. */
+  shownDefault: string
+  /** The value when the setting is unset or blank. */
+  fallback: T
+  /** Text (trimmed, never empty) to value; throws ConfigError naming the setting, never quoting a secret. */
+  parse(text: string, name: string): T
+}
+
+/** A row, its literal parts (scope, requiredOn) kept in its type, its parser and fallback of one type. */
+function setting<T, const R extends Setting<T>>(row: R & Setting<T>): R {
+  return row
+}
+
+function text(value: string): string {
+  return value
+}
+
+function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (text: string, name: string): number => {
+    const value = Number(text)
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+      throw new ConfigError(name, `must be a whole number of at least ${min}, got "${text}"`)
+    }
+    if (value > max) throw new ConfigError(name, `must be at most ${max}, got ${value}`)
+    return value
+  }
+}
+
+function boolean(text: string, name: string): boolean {
+  const value = text.toLowerCase()
+  if (['1', 'true', 'yes'].includes(value)) return true
+  if (['0', 'false', 'no'].includes(value)) return false
+  throw new ConfigError(name, `must be true or false, got "${value}"`)
+}
+
+function url(text: string, name: string): string {
+  try {
+    new URL(text)
+  } catch {
+    throw new ConfigError(name, `is not a URL: "${text}"`)
+  }
+  return text
+}
+
+function publicUrl(text: string, name: string): string {
+  const parsed = new URL(url(text, name))
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, 'must be an http:// or https:// URL')
+  }
+  if (parsed.search || parsed.hash) throw new ConfigError(name, 'must not have a query or fragment')
+  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '')
+}
+
+const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
+
+function adminKey(text: string, name: string): string {
+  if (!ADMIN_KEY_PATTERN.test(text)) throw new ConfigError(name, 'must be 16 to 256 visible ASCII characters')
+  return text
+}
+
+const GIB = 1024 ** 3
+
+/** The table, in the order settings are checked and listed. Keys are the fields the values land in. */
+export const SETTINGS = {
+  port: setting({
+    name: 'PORT',
+    scope: 'entry',
+    runtimes: 'node',
+    secret: false,
+    meaning: 'port the Node entry listens on',
+    shownDefault: '`8787`',
+    fallback: 8787,
+    parse: wholeNumber(0, 65535),
+  }),
+  host: setting({
+    name: 'HOST',
+    scope: 'entry',
+    runtimes: 'node',
+    secret: false,
+    meaning: 'address the Node entry listens on',
+    shownDefault: '`127.0.0.1`',
+    fallback: '127.0.0.1',
+    parse: text,
+  }),
+  dataDir: setting({
+    name: 'DATA_DIR',
+    scope: 'entry',
+    runtimes: 'node',
+    secret: false,
+    meaning: 'SQLite file, local objects, generated signing key',
+    shownDefault: '`./data`',
+    fallback: './data',
+    parse: text,
+  }),
+  publicUrl: setting({
+    name: 'PUBLIC_URL',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'origin used to build links',
+    shownDefault: 'Node: `http://localhost:$PORT`; Workers: the origin each request came to',
+    fallback: null,
+    parse: publicUrl,
+  }),
+  adminApiKey: setting({
+    name: 'ADMIN_API_KEY',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: true,
+    requiredOn: 'workers',
+    meaning: 'bootstrap admin credential (16–256 visible ASCII characters)',
+    shownDefault: 'Node: generated on first start, printed once',
+    fallback: null,
+    parse: adminKey,
+  }),
+  tokenSigningKey: setting({
+    name: 'TOKEN_SIGNING_KEY',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: true,
+    requiredOn: 'workers',
+    meaning: 'private JWK (Ed25519 `OKP` or P-256 `EC`, with `kid`) when it starts with `{`, else an HS256 secret of ≥ 32 bytes',
+    shownDefault: 'Node: an Ed25519 key generated into `DATA_DIR/signing-key.json`',
+    fallback: null,
+    parse: text,
+  }),
+  tokenVerifyKeys: setting({
+    name: 'TOKEN_VERIFY_KEYS',
+    scope: 'entry',
+    runtimes: 'both',
+    // Holds the earlier HS256 secrets too, when there were any.
+    secret: true,
+    meaning: 'JWKS of earlier keys still accepted (rotation); `oct` keys for earlier HS256 secrets',
+    shownDefault: 'none',
+    fallback: null,
+    parse: text,
+  }),
+  s3Bucket: setting({
+    name: 'S3_BUCKET',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    requiredOn: 'workers',
+    meaning: 'bucket of an S3-compatible storage; the `S3_*` settings apply only when it is set',
+    shownDefault: 'Node: unset, objects in `DATA_DIR/objects`',
+    fallback: null,
+    parse: text,
+  }),
+  s3Endpoint: setting({
+    name: 'S3_ENDPOINT',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'endpoint URL of the S3-compatible service (R2, MinIO, …)',
+    shownDefault: 'AWS S3',
+    fallback: null,
+    parse: url,
+  }),
+  s3Region: setting({
+    name: 'S3_REGION',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'region of the bucket (`auto` for R2)',
+    shownDefault: '`us-east-1`',
+    fallback: 'us-east-1',
+    parse: text,
+  }),
+  s3AccessKeyId: setting({
+    name: 'S3_ACCESS_KEY_ID',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: true,
+    requiredOn: 'workers',
+    meaning: 'access key id of the S3 credentials (set both or neither)',
+    shownDefault: "Node: the AWS SDK's default credentials",
+    fallback: null,
+    parse: text,
+  }),
+  s3SecretAccessKey: setting({
+    name: 'S3_SECRET_ACCESS_KEY',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: true,
+    requiredOn: 'workers',
+    meaning: 'secret access key of the S3 credentials (set both or neither)',
+    shownDefault: "Node: the AWS SDK's default credentials",
+    fallback: null,
+    parse: text,
+  }),
+  s3ForcePathStyle: setting({
+    name: 'S3_FORCE_PATH_STYLE',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'path-style bucket addressing, which most S3-compatible servers need (`true`/`false`)',
+    shownDefault: '`false`',
+    fallback: false,
+    parse: boolean,
+  }),
+  maxUploadBytes: setting({
+    name: 'MAX_UPLOAD_BYTES',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'largest upload',
+    shownDefault: '5 GiB',
+    fallback: 5 * GIB,
+    parse: wholeNumber(1),
+  }),
+  maxLinkTtl: setting({
+    name: 'MAX_LINK_TTL',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'longest link lifetime in seconds; longer is refused, not clamped',
+    shownDefault: '2592000 (30 days)',
+    fallback: 30 * 86400,
+    parse: wholeNumber(1),
+  }),
+  resumeGrace: setting({
+    name: 'RESUME_GRACE',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'seconds after expiry during which a transfer that started before it may resume',
+    shownDefault: '3600',
+    fallback: 3600,
+    parse: wholeNumber(0),
+  }),
+  rateLimit: setting({
+    name: 'RATE_LIMIT',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'failed attempts (bad tokens, bad keys) per client address per minute before 429; `0` disables',
+    shownDefault: '120',
+    fallback: 120,
+    parse: wholeNumber(0),
+  }),
+}
+
+type Table = typeof SETTINGS
+export type SettingKey = keyof Table
+export type SettingRow = Setting<unknown> & { key: SettingKey }
+
+/** Every setting's value, parsed or its fallback. */
+export type SettingValues = { [K in SettingKey]: ReturnType<Table[K]['parse']> | Table[K]['fallback'] }
+
+/** The keys of the settings the HTTP app reads. */
+export type AppSettingKey = { [K in SettingKey]: Table[K]['scope'] extends 'app' ? K : never }[SettingKey]
+
+type RequiredKey<R extends Runtime> = { [K in SettingKey]: Table[K] extends { requiredOn: R } ? K : never }[SettingKey]
+
+/** The values once every setting `R` requires is known to be set. */
+export type RequiredValues<R extends Runtime> = SettingValues & { [K in RequiredKey<R>]: NonNullable<SettingValues[K]> }
+
+/** The table as a list, in its order. */
+export const SETTING_LIST: readonly SettingRow[] = Object.entries(SETTINGS).map(([key, row]) => ({
+  ...(row as Setting<unknown>),
+  key: key as SettingKey,
+}))
+
+/** The names a runtime reads. */
+export function namesReadBy(runtime: Runtime): string[] {
+  return SETTING_LIST.filter((row) => readsIt(row, runtime)).map((row) => row.name)
+}
+
+function readsIt(row: Setting<unknown>, runtime: Runtime): boolean {
+  return row.runtimes === 'both' || row.runtimes === runtime
+}
+
+/**
+ * A setting's text: strings trimmed, blank as unset. Unquoted [vars] of
+ * wrangler.toml reach a Worker as numbers or booleans, read as they print.
+ */
+function textOf(source: SettingSource, name: string): string | undefined {
+  const value = source[name]
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''
+  return text === '' ? undefined : text
+}
+
+/**
+ * Reads and checks every setting `runtime` reads, in the table's order; the
+ * others keep their fallback. Throws ConfigError naming the first bad one.
+ */
+export function readSettings(source: SettingSource, runtime: Runtime): SettingValues {
+  const values: Record<string, unknown> = {}
+  for (const row of SETTING_LIST) {
+    const text = readsIt(row, runtime) ? textOf(source, row.name) : undefined
+    values[row.key] = text === undefined ? row.fallback : row.parse(text, row.name)
+  }
+  return values as SettingValues
+}
+
+/** The values, once every setting `runtime` requires is set; else the error `missing` makes for the first unset one. */
+export function requireSettings<R extends Runtime>(
+  values: SettingValues,
+  runtime: R,
+  missing: (row: SettingRow) => Error,
+): RequiredValues<R> {
+  for (const row of SETTING_LIST) {
+    if (row.requiredOn === runtime && values[row.key] === null) throw missing(row)
+  }
+  return values as RequiredValues<R>
+}
+
+/** The values of the secret settings that are set, so a log or a failure line can mask them. */
+export function secretValues(source: SettingSource): string[] {
+  return SETTING_LIST.flatMap((row) => {
+    const text = row.secret ? textOf(source, row.name) : undefined
+    return text === undefined ? [] : [text]
+  })
+}
