@@ -46,9 +46,8 @@ async function main(): Promise<void> {
     log,
   })
 
-  // Unread request bodies are handled by answerBeforeBody, with its own bounds.
   const app = createApp(services)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, autoCleanupIncoming: false }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     process.stdout.write(
       `fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`,
     )

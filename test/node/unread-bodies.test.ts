@@ -38,9 +38,12 @@ describe('answers given before the request body is read (Node entry)', () => {
     } as RequestInit)
 
   test('a declared length over the limit: the client hears 413 every time, even with 64 MiB still to send', async () => {
-    for (const size of [LIMIT + 1, 64 * 1024 * 1024]) {
+    for (const [size, times] of [
+      [LIMIT + 1, 10],
+      [64 * 1024 * 1024, 3],
+    ] as const) {
       const body = bytes(size)
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < times; i++) {
         const response = await post(body)
         expect(response.status).toBe(413)
         expect((await response.json()).code).toBe('payload_too_large')
