@@ -237,11 +237,6 @@ export class SqlStateStore implements StateStore {
     ])
   }
 
-  async getLink(id: string): Promise<LinkRecord | null> {
-    const row = await this.db.first<LinkRow>(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.id = ?`, [id])
-    return row ? toLink(row) : null
-  }
-
   async getLinkTarget(id: string): Promise<LinkTarget | null> {
     const row = await this.db.first<LinkRow & { [K in keyof FileRow as `f_${K}`]: FileRow[K] }>(
       `SELECT ${LINK_COLUMNS}, f.id AS f_id, f.owner_id AS f_owner_id, f.name AS f_name, f.size AS f_size,

@@ -5,10 +5,7 @@ import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from './model'
  * whole file in memory — or, for a body of at most one read (64 KiB), the
  * bytes themselves, which a response can send in a single write.
  */
-export type StoredObject = {
-  /** Total size of the object, whatever range was asked. */
-  size: number
-} & ({ body: ReadableStream<Uint8Array> } | { bytes: Uint8Array<ArrayBuffer> })
+export type StoredObject = { body: ReadableStream<Uint8Array> } | { bytes: Uint8Array<ArrayBuffer> }
 
 export interface ObjectInfo {
   size: number
@@ -113,7 +110,6 @@ export interface StateStore {
   markFileDeleted(id: string, at: number): Promise<void>
 
   insertLink(link: LinkRecord): Promise<void>
-  getLink(id: string): Promise<LinkRecord | null>
   getLinkTarget(id: string): Promise<LinkTarget | null>
   listLinks(query: ListQuery & { fileId?: string }): Promise<Page<LinkRecord>>
   /** Sets revoked_at once (idempotent). */
@@ -138,10 +134,4 @@ export interface StateStore {
   renewTransfer(id: string, leaseUntil: number): Promise<void>
   /** Settles transfers whose lease ran out (a crash mid-transfer) and drops old rows. */
   sweep(now: number): Promise<SweepResult>
-}
-
-/** SHA-256 computed while a body streams past. */
-export interface IncrementalHash {
-  update(chunk: Uint8Array): void
-  digestHex(): string
 }

@@ -58,11 +58,6 @@ export class TransferGrants {
     this.#chunk = Math.max(first, FIRST_GRANT)
   }
 
-  /** Bytes the transfer may send in all, as far as it knows. */
-  get granted(): number {
-    return this.#granted
-  }
-
   /**
    * Makes sure the transfer may send `total` bytes in all, if the budget
    * allows it now or within a short wait. Resolves to what it may send.
