@@ -70,7 +70,7 @@ import { meterStream } from '../http/metered-stream'
 import { parseRange } from '../http/range'
 import { newId } from '../ids'
 import type { LinkTarget } from '../model'
-import { ObjectMissingError, type ObjectStore, type StateStore } from '../ports'
+import { ObjectMissingError, type ObjectStore, type RecordStore, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
 import { type DownloadMode, decideStart, giveBackCap } from './policy'
@@ -80,7 +80,8 @@ const LEASE_RENEW_MS = 2 * 60_000
 const MAX_TRIMS = 8
 
 export interface DownloadDeps {
-  state: StateStore
+  /** The ledger, and the one record a download reads: its link with its file. */
+  state: TransferLedger & Pick<RecordStore, 'getLinkTarget'>
   objects: ObjectStore
   verifier: TokenVerifier
   clock: Clock

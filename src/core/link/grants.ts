@@ -1,5 +1,5 @@
 import type { Clock } from '../clock'
-import type { StateStore } from '../ports'
+import type { TransferLedger } from '../ports'
 
 /**
  * A transfer's first reservation, and the largest it asks for at a time
@@ -24,7 +24,7 @@ const MAX_PAUSE_MS = 500
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export interface GrantDeps {
-  state: StateStore
+  state: TransferLedger
   clock: Clock
 }
 
