@@ -1,12 +1,13 @@
 import type { ReserveOutcome, SweepResult, TransferLedger, TransferStart } from '../../core/ports'
 import { type SqlDatabase, type SqlValue, sql } from '../sql'
 
-// The counting fragments of API.md rule 3 (design: src/core/link/download.ts).
+// The counting SQL, read against docs/counting.md ("The ledger, statement by statement").
+
 // What one transfer row holds against its link's byte budget: its grant while
 // it streams, what it sent once settled; less what was given back either way.
 const held = (t: string) => `CASE WHEN ${t}.state = 'active' THEN ${t}.reserved ELSE ${t}.sent - ${t}.given_back END`
 // Budget left on link `l`: one file size per counted download, less the rows
-// the sweep folded into l.charged, less what the live rows hold.
+// the sweep folded into l.charged, less what the remaining rows hold.
 const budgetLeft = (l: string) =>
   `(${l}.downloads * ${l}.size - ${l}.charged - (SELECT COALESCE(SUM(${held('h')}), 0) FROM transfers h WHERE h.link_id = ${l}.id))`
 // Give-back allowance left on link `l`; its one parameter is the cap.
@@ -15,8 +16,9 @@ const allowanceLeft = (l: string) =>
 const LINK_ALIVE = 'l.revoked_at IS NULL AND f.deleted_at IS NULL'
 
 // Settled rows are folded into their link's totals after a while, so that a
-// link's budget sums few rows: completed transfers soon (they can no longer
-// be given back), cut ones only when a resume of them has become unlikely.
+// link's budget sums few rows: completed transfers soon (only their start
+// still matters to makeRoom), cut ones only when a resume of them has become
+// unlikely (docs/counting.md, "Folding settled rows").
 const FOLD_DONE_AFTER_MS = 10 * 60_000
 const FOLD_CUT_AFTER_MS = 24 * 3600_000
 

@@ -33,15 +33,16 @@ export interface GrantedTransfer {
   linkId: string
   /** Bytes the transfer was asked for. */
   length: number
-  /** The link's give-back allowance (rule 3). */
+  /** The link's give-back allowance (giveBackCap). */
   cap: number
 }
 
 /**
- * The budget side of one streaming transfer: it holds what the state store
+ * The budget side of one streaming transfer: it holds what the ledger
  * granted so far and asks for more, in growing chunks, just before the bytes
  * are needed. Every grant is one guarded statement, so concurrent transfers
- * of a link can never together be granted more than its budget.
+ * of a link can never together be granted more than its budget
+ * (docs/counting.md, "Grants in chunks" and "Waiting for room").
  */
 export class TransferGrants {
   #granted: number
