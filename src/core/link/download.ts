@@ -47,7 +47,7 @@ export type DownloadResult =
   | { status: 416; target: LinkTarget; etag: string }
 
 /** A strong validator: files are immutable, a new upload is a new id. */
-export function fileEtag(target: LinkTarget): string {
+function fileEtag(target: LinkTarget): string {
   return `"${target.file.id}.${target.file.size}"`
 }
 
