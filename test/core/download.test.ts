@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { FuselinkError } from '../../src/core/errors'
 import { type DownloadRequest, type DownloadResult, openDownload } from '../../src/core/link/download'
-import type { FileRecord, LinkRecord, LinkTarget } from '../../src/core/model'
+import type { LinkRecord, LinkTarget } from '../../src/core/model'
 import { ObjectMissingError, type ObjectStore, type StoredObject } from '../../src/core/ports'
 import { createKeyRing, generateSigningJwk, importSigningKey, type KeyRing, signLinkToken, TokenVerifier } from '../../src/core/token'
 import { FakeLedger } from './fake-ledger'
+import { fileRecord, HOUR, linkRecord, NOW } from './records'
 
 // openDownload over an in-memory ledger, a scripted store and real tokens, on
 // a frozen clock: what is answered before anything is counted, and the cancel
 // path (docs/counting.md, rules 1, 2 and 4).
-const NOW = 1_800_000_000_000
-const HOUR = 3600_000
 const SIZE = 300_000 // more than the first grant: the body is metered and asks for more
 const CONTENT = Uint8Array.from({ length: SIZE }, (_, i) => i % 251)
 const ETAG = '"file000001.300000"'
@@ -68,33 +67,8 @@ interface Setup {
 }
 
 async function setup({ size = SIZE, link: overrides = {}, settled = [], get = streamed, resumeGrace = HOUR }: Setup = {}) {
-  const file: FileRecord = {
-    id: 'file000001',
-    ownerId: 'owner',
-    name: 'report.pdf',
-    size,
-    contentType: 'application/pdf',
-    sha256: null,
-    objectKey: 'files/file000001',
-    createdAt: NOW - HOUR,
-    deletedAt: null,
-  }
-  const link: LinkRecord = {
-    id: 'link000001',
-    fileId: file.id,
-    ownerId: 'owner',
-    filename: null,
-    maxDownloads: 1,
-    size,
-    downloads: 0,
-    charged: 0,
-    refunded: 0,
-    createdAt: NOW - HOUR,
-    notBefore: null,
-    expiresAt: NOW + HOUR,
-    revokedAt: null,
-    ...overrides,
-  }
+  const file = fileRecord({ size })
+  const link = linkRecord({ size, ...overrides })
   const ledger = new FakeLedger(new Map<string, LinkTarget>([[link.id, { link, file }]]))
   settled.forEach((sent, i) => {
     ledger.transfers.set(`old${i}`, { linkId: link.id, counted: true, start: 0, length: size, reserved: 0, sent, state: 'cut' })

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { FIRST_GRANT, MAX_GRANT, TRANSFER_LEASE_MS, TransferGrants } from '../../src/core/link/grants'
 import type { ReserveOutcome, TransferLedger } from '../../src/core/ports'
+import { NOW } from './records'
 
 // TransferGrants over a scripted ledger on a frozen clock (docs/counting.md,
 // "Grants in chunks" and "Waiting for room"); the wait runs on fake timers.
-const NOW = 1_800_000_000_000
 const KiB = 1024
 const MiB = 1024 * KiB
 const clock = { now: () => NOW }

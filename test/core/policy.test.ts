@@ -2,30 +2,12 @@ import { describe, expect, test } from 'vitest'
 import type { ErrorCode } from '../../src/core/errors'
 import { decideStart, GIVE_BACK_LIMIT, giveBackCap, linkStatus, type StartDecision } from '../../src/core/link/policy'
 import type { FileRecord, LinkRecord, LinkStatus } from '../../src/core/model'
+import { HOUR, linkRecord, NOW } from './records'
 
 // The rules that name a refusal (docs/counting.md, rules 2, 3 and 5), as tables, on a frozen clock.
-const NOW = 1_800_000_000_000
-const HOUR = 3600_000
 const MiB = 1024 * 1024
 
-function link(overrides: Partial<LinkRecord> = {}): LinkRecord {
-  return {
-    id: 'link000001',
-    fileId: 'file000001',
-    ownerId: 'owner',
-    filename: null,
-    maxDownloads: 2,
-    size: 1000,
-    downloads: 0,
-    charged: 0,
-    refunded: 0,
-    createdAt: NOW - HOUR,
-    notBefore: null,
-    expiresAt: NOW + HOUR,
-    revokedAt: null,
-    ...overrides,
-  }
-}
+const link = (overrides: Partial<LinkRecord> = {}) => linkRecord({ maxDownloads: 2, ...overrides })
 
 const present: Pick<FileRecord, 'deletedAt'> = { deletedAt: null }
 const deleted: Pick<FileRecord, 'deletedAt'> = { deletedAt: NOW - 1 }
