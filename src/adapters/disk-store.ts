@@ -94,9 +94,8 @@ export class DiskObjectStore implements ObjectStore {
     }
     let position: number
     let end: number
-    let size: number
     try {
-      size = fs.fstatSync(fd).size
+      const size = fs.fstatSync(fd).size
       position = range?.start ?? 0
       end = Math.min(range ? range.end + 1 : size, size)
       // What fits in one chunk is read now, and the file closed at once: the
@@ -106,7 +105,7 @@ export class DiskObjectStore implements ObjectStore {
         const chunk = new Uint8Array(Math.max(0, end - position))
         const read = chunk.byteLength === 0 ? 0 : fs.readSync(fd, chunk, 0, chunk.byteLength, position)
         fs.closeSync(fd)
-        return { bytes: read === chunk.byteLength ? chunk : chunk.subarray(0, read), size }
+        return { bytes: read === chunk.byteLength ? chunk : chunk.subarray(0, read) }
       }
     } catch (error) {
       fs.closeSync(fd)
@@ -148,7 +147,7 @@ export class DiskObjectStore implements ObjectStore {
       },
       cancel: close,
     })
-    return { body, size }
+    return { body }
   }
 
   async head(key: string): Promise<ObjectInfo | null> {

@@ -30,12 +30,6 @@ function isNotFound(error: unknown): boolean {
   )
 }
 
-/** The total size from a Content-Range such as "bytes 0-99/1234". */
-function totalSize(contentRange: string | undefined, contentLength: number | undefined): number {
-  const total = contentRange ? /\/(\d+)$/.exec(contentRange)?.[1] : undefined
-  return total !== undefined ? Number(total) : (contentLength ?? 0)
-}
-
 /** What the SDK's GetObject body is on Node: an http.IncomingMessage. */
 interface NodeReadable {
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown
@@ -167,10 +161,7 @@ export class S3ObjectStore implements ObjectStore {
       )
       const body = result.Body
       if (!body) throw new ObjectMissingError(key)
-      return {
-        body: webStreamOf(body, () => body.transformToWebStream() as ReadableStream<Uint8Array>),
-        size: totalSize(result.ContentRange, result.ContentLength),
-      }
+      return { body: webStreamOf(body, () => body.transformToWebStream() as ReadableStream<Uint8Array>) }
     } catch (error) {
       if (isNotFound(error)) throw new ObjectMissingError(key)
       throw error

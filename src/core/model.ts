@@ -39,11 +39,11 @@ export interface LinkRecord {
   maxDownloads: number
   /** The file's size when the link was issued: one download's worth of bytes. */
   size: number
-  /** Counted downloads (API.md counting rule 2). */
+  /** Counted downloads (docs/counting.md, rule 2). */
   downloads: number
-  /** Bytes written for the link and settled (rule 3). */
+  /** Bytes held by settled transfers that the sweep folded away (docs/counting.md). */
   charged: number
-  /** Bytes given back for cut transfers (rule 3), capped over the link's life. */
+  /** Bytes given back by transfers that the sweep folded away (docs/counting.md). */
   refunded: number
   createdAt: number
   notBefore: number | null

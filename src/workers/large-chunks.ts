@@ -45,7 +45,7 @@ export class LargeChunkObjectStore implements ObjectStore {
 
   async get(key: string, range?: { start: number; end: number }): Promise<StoredObject> {
     const object = await this.inner.get(key, range)
-    return 'body' in object ? { size: object.size, body: largeChunks(object.body) } : object
+    return 'body' in object ? { body: largeChunks(object.body) } : object
   }
 
   head(key: string): Promise<ObjectInfo | null> {

@@ -15,7 +15,7 @@ import { applyMigrations } from '../../src/node/migrate'
 import { WRANGLER_CONFIG } from '../../tools/workerd/runtime'
 import { prepareLocalD1 } from '../support/worker-service'
 
-// The counting steps of sql-state.ts, unchanged, on the two databases the
+// The counting steps of sql-state/ledger.ts, unchanged, on the two databases the
 // service runs on: a better-sqlite3 file migrated as the Node entry does, and
 // a local D1 (Miniflare) migrated by `wrangler d1 migrations apply --local`.
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url))

@@ -136,7 +136,7 @@ describe('SqlStateStore on local D1', () => {
       ),
     )
     expect(results.filter(Boolean)).toHaveLength(1)
-    expect((await store.getLink(link))?.downloads).toBe(1)
+    expect((await store.getLinkTarget(link))?.link.downloads).toBe(1)
   })
 
   test('cancelling a transfer that failed before its first byte gives the download back', async () => {
@@ -156,7 +156,7 @@ describe('SqlStateStore on local D1', () => {
       }),
     ).toBe(true)
     await store.cancelTransfer(id)
-    expect((await store.getLink(link))?.downloads).toBe(0)
+    expect((await store.getLinkTarget(link))?.link.downloads).toBe(0)
   })
 
   test('sweeps a transfer whose lease ran out', async () => {

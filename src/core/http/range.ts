@@ -37,7 +37,7 @@ export function parseRange(header: string | null | undefined, size: number): Ran
 
 /**
  * True for a Range header asking for one range that starts after byte 0:
- * a resume (API.md counting rule 3), which only ever draws on a link's byte
+ * a resume (docs/counting.md, rule 3), which only ever draws on a link's byte
  * budget. Browsers resume an interrupted download this way, with GET, even
  * when the download began with a form's POST.
  */

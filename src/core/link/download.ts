@@ -1,76 +1,11 @@
-/*
- * Counting downloads and bytes (API.md, "Counting"): how this module and the
- * state store hold rules 2–5 on SQLite and on D1 alike.
- *
- * Budget. A link of N downloads and file size S counts d ≤ N downloads; each
- * adds S to its byte budget. Every transfer row holds bytes against it: while
- * streaming, what it has been granted; once settled, what it sent; less what
- * was given back either way. The invariant, kept by guards inside every
- * statement that raises a holding,
- *
- *     sum of holdings ≤ d × S        and        sum of given_back ≤ min(S, 16 MiB),
- *
- * and no transfer sends a byte it was not granted, so no sequence of requests
- * gets more than N × S + min(S, 16 MiB) bytes.
- *
- * Reserve in chunks, not whole lengths. A transfer is granted its first
- * 256 KiB when it starts and asks for more, in chunks doubling up to 1 MiB,
- * one grant ahead of its need (TransferGrants); each grant is one guarded
- * UPDATE. Reserving the whole length up front would make an overlapping
- * request look like an overdraft: aria2c -x4 opens one connection for the
- * whole file and then three more from the middle while the first still runs,
- * and a `curl -C -` can arrive before the server noticed its predecessor die.
- * With chunks, a live transfer holds only what it sent plus at most 1.5 MiB.
- *
- *  - A fresh download (no Range, or one from byte 0; any request on a link
- *    nobody downloaded yet) counts in the same transaction that checks the
- *    limit: one INSERT guarded by `downloads < max_downloads` and an UPDATE
- *    that only applies if that row exists. With one download left, exactly
- *    one of 100 concurrent requests gets a row.
- *  - A resume (Range from byte X > 0) counts nothing and is admitted only if
- *    all its bytes fit in what is left; when they do not, first the bytes of
- *    the link's transfers that lie past X are given back (below), then, if a
- *    download is left, it counts as a new one; otherwise 410.
- *  - Streaming, the meter asks for a grant before handing on bytes it does
- *    not cover. If the budget is spent, the transfer gives back what it can
- *    and else waits up to 10 s for others to settle, then ends early (the
- *    connection is aborted, never a short body passed off as complete).
- *  - At the end the row records what was handed to the response; bytes
- *    granted but not sent return to the budget. A failure of storage before
- *    the first byte deletes the row and undoes its count (rule 4).
- *
- * Give-back (rule 3). When transfer T has reached past the start X of
- * another transfer U of the link (or of a resume asking to start at X), T's
- * bytes past X duplicate U's. Those are given back, within the allowance:
- * for a settled cut T by raising its given_back; for a live T by moving that
- * much of its grant to given_back and setting its stop_at to X, so that it
- * will never be granted more. A live T keeps sending what it was granted
- * already, which its given_back covers. This is what lets `curl -C -` resume
- * from 40 % while its killed predecessor still looks alive, and what lets
- * aria2c's first connection, which runs past the point where its second one
- * started, leave room for the last one. It happens only when a request would
- * otherwise not fit, so concurrent downloads that fit are never cut. A
- * client that aborts on purpose and resumes from byte 1 again and again
- * gains at most the allowance, once over the link's life.
- *
- * D1 has no interactive transactions, so every step is one statement whose
- * WHERE clause carries its guards and whose amounts depend only on the row it
- * changes (SET expressions read the row as it was), or a batch whose later
- * statement applies only if the earlier one inserted its row. No step relies
- * on reading a value in one statement and trusting it in the next.
- *
- * Crashes. A grant renews the transfer's lease, and so does progress every
- * two minutes; a row whose lease ran out is settled by the sweep as cut after
- * sending all it was granted, which is at most 1.5 MiB past what it sent.
- * Settled rows are later folded into the link's totals to keep sums short.
- */
+// The counting design (rules, byte budget, grants, give-back, the invariant): docs/counting.md.
 import type { Clock } from '../clock'
 import { FuselinkError } from '../errors'
 import { meterStream } from '../http/metered-stream'
 import { parseRange } from '../http/range'
 import { newId } from '../ids'
 import type { LinkTarget } from '../model'
-import { ObjectMissingError, type ObjectStore, type StateStore } from '../ports'
+import { ObjectMissingError, type ObjectStore, type RecordStore, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
 import { type DownloadMode, decideStart, giveBackCap } from './policy'
@@ -80,7 +15,8 @@ const LEASE_RENEW_MS = 2 * 60_000
 const MAX_TRIMS = 8
 
 export interface DownloadDeps {
-  state: StateStore
+  /** The ledger, and the one record a download reads: its link with its file. */
+  state: TransferLedger & Pick<RecordStore, 'getLinkTarget'>
   objects: ObjectStore
   verifier: TokenVerifier
   clock: Clock
@@ -111,7 +47,7 @@ export type DownloadResult =
   | { status: 416; target: LinkTarget; etag: string }
 
 /** A strong validator: files are immutable, a new upload is a new id. */
-export function fileEtag(target: LinkTarget): string {
+function fileEtag(target: LinkTarget): string {
   return `"${target.file.id}.${target.file.size}"`
 }
 
@@ -163,7 +99,7 @@ async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode,
 }
 
 /**
- * One download request, from token to metered body (API.md counting rules).
+ * One download request, from token to metered body (docs/counting.md).
  * Refusals throw FuselinkError; a body, once returned, settles its transfer
  * by itself when it ends or is cancelled (`ended` resolves then).
  */
@@ -210,7 +146,7 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   let renewAt = deps.clock.now() + LEASE_RENEW_MS
   const { body, ended } = meterStream(source, {
     allow: (total) => grants.allow(total),
-    // Storage failing before the first byte consumes nothing (rule 4).
+    // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
     end: (sent, how) =>
       how === 'failed' && sent === 0 && length > 0 ? deps.state.cancelTransfer(transfer.id) : deps.state.settleTransfer(transfer.id, sent),
     progress: () => {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock'
-import type { StateStore } from '../ports'
+import type { TransferLedger } from '../ports'
 
 /**
  * A transfer's first reservation, and the largest it asks for at a time
@@ -24,7 +24,7 @@ const MAX_PAUSE_MS = 500
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export interface GrantDeps {
-  state: StateStore
+  state: TransferLedger
   clock: Clock
 }
 
@@ -33,15 +33,16 @@ export interface GrantedTransfer {
   linkId: string
   /** Bytes the transfer was asked for. */
   length: number
-  /** The link's give-back allowance (rule 3). */
+  /** The link's give-back allowance (giveBackCap). */
   cap: number
 }
 
 /**
- * The budget side of one streaming transfer: it holds what the state store
+ * The budget side of one streaming transfer: it holds what the ledger
  * granted so far and asks for more, in growing chunks, just before the bytes
  * are needed. Every grant is one guarded statement, so concurrent transfers
- * of a link can never together be granted more than its budget.
+ * of a link can never together be granted more than its budget
+ * (docs/counting.md, "Grants in chunks" and "Waiting for room").
  */
 export class TransferGrants {
   #granted: number
@@ -56,11 +57,6 @@ export class TransferGrants {
   ) {
     this.#granted = first
     this.#chunk = Math.max(first, FIRST_GRANT)
-  }
-
-  /** Bytes the transfer may send in all, as far as it knows. */
-  get granted(): number {
-    return this.#granted
   }
 
   /**

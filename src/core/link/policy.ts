@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../errors'
 import type { FileRecord, LinkRecord, LinkStatus } from '../model'
 
-/** At most this much of a cut transfer is ever given back, besides one file size (rule 3). */
+/** At most this much is ever given back over a link's life, and at most one file size (docs/counting.md). */
 export const GIVE_BACK_LIMIT = 16 * 1024 * 1024
 
 export function giveBackCap(size: number): number {
@@ -22,7 +22,7 @@ export type DownloadMode = 'fresh' | 'resume'
 export type StartDecision = { ok: true; mode: DownloadMode } | { ok: false; code: ErrorCode }
 
 /**
- * May a download request starting at byte `start` begin now? (API.md counting
+ * May a download request starting at byte `start` begin now? (docs/counting.md,
  * rules 2, 3 and 5.) A request from byte 0, or any request on a link nobody
  * has downloaded yet, is a fresh download and needs a download left; a later
  * start is a resume that only needs the link alive (or within the resume

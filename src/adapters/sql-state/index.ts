@@ -1,0 +1,1 @@
+export { SqlStateStore } from './store'

@@ -1,0 +1,204 @@
+import type { ReserveOutcome, SweepResult, TransferLedger, TransferStart } from '../../core/ports'
+import { type SqlDatabase, type SqlValue, sql } from '../sql'
+
+// The counting SQL, read against docs/counting.md ("The ledger, statement by statement").
+
+// What one transfer row holds against its link's byte budget: its grant while
+// it streams, what it sent once settled; less what was given back either way.
+const held = (t: string) => `CASE WHEN ${t}.state = 'active' THEN ${t}.reserved ELSE ${t}.sent - ${t}.given_back END`
+// Budget left on link `l`: one file size per counted download, less the rows
+// the sweep folded into l.charged, less what the remaining rows hold.
+const budgetLeft = (l: string) =>
+  `(${l}.downloads * ${l}.size - ${l}.charged - (SELECT COALESCE(SUM(${held('h')}), 0) FROM transfers h WHERE h.link_id = ${l}.id))`
+// Give-back allowance left on link `l`; its one parameter is the cap.
+const allowanceLeft = (l: string) =>
+  `(? - ${l}.refunded - (SELECT COALESCE(SUM(g.given_back), 0) FROM transfers g WHERE g.link_id = ${l}.id))`
+const LINK_ALIVE = 'l.revoked_at IS NULL AND f.deleted_at IS NULL'
+
+// Settled rows are folded into their link's totals after a while, so that a
+// link's budget sums few rows: completed transfers soon (only their start
+// still matters to makeRoom), cut ones only when a resume of them has become
+// unlikely (docs/counting.md, "Folding settled rows").
+const FOLD_DONE_AFTER_MS = 10 * 60_000
+const FOLD_CUT_AFTER_MS = 24 * 3600_000
+
+/**
+ * The transfer ledger over SQL that SQLite and D1 both speak. Every counting
+ * step is a single batch (one transaction) whose WHERE clauses carry the
+ * guards, so that concurrent requests are serialised by the database, not by
+ * the app.
+ */
+export class SqlTransferLedger implements TransferLedger {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async startTransfer(t: TransferStart): Promise<boolean> {
+    const insert = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
+      SELECT ?, l.id, ?, ?, ?, 0, 'active', ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
+    const values: SqlValue[] = [
+      t.id,
+      t.mode === 'fresh' ? 1 : 0,
+      t.start,
+      t.length,
+      t.leaseUntil,
+      t.now,
+      t.grant,
+      t.start + t.length,
+      t.linkId,
+    ]
+
+    if (t.mode === 'fresh') {
+      // Rule 2: check and count in one transaction. The insert's guard reads
+      // the counter that the update of any earlier winner already raised.
+      const [inserted] = await this.db.batch([
+        sql(
+          `${insert} AND l.downloads < l.max_downloads AND l.expires_at > ?
+             AND (l.not_before IS NULL OR l.not_before <= ?)`,
+          ...values,
+          t.now,
+          t.now,
+        ),
+        sql('UPDATE links SET downloads = downloads + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)', t.linkId, t.id),
+      ])
+      return inserted === 1
+    }
+
+    // Rule 3: a resume is admitted only if all its bytes fit in what is left,
+    // though it reserves only its first chunk now.
+    const [inserted] = await this.db.batch([
+      sql(`${insert} AND l.downloads >= 1 AND l.expires_at + ? > ? AND ${budgetLeft('l')} >= ?`, ...values, t.resumeGrace, t.now, t.length),
+    ])
+    return inserted === 1
+  }
+
+  async reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome> {
+    // The grant counts against the budget at once; the bytes follow it.
+    const [granted] = await this.db.batch([
+      sql(
+        `UPDATE transfers SET reserved = reserved + ?, lease_until = ?
+         WHERE id = ? AND state = 'active' AND start + reserved + given_back + ? <= stop_at
+           AND (SELECT ${budgetLeft('l')} FROM links l WHERE l.id = transfers.link_id) >= ?`,
+        bytes,
+        leaseUntil,
+        id,
+        bytes,
+        bytes,
+      ),
+    ])
+    if (granted === 1) return 'granted'
+    const row = await this.db.first<{ open: number }>(
+      `SELECT state = 'active' AND start + reserved + given_back + ? <= stop_at AS open FROM transfers WHERE id = ?`,
+      [bytes, id],
+    )
+    return row?.open ? 'no_room' : 'stopped'
+  }
+
+  async makeRoom(linkId: string, point: number | null, cap: number): Promise<boolean> {
+    // The transfer that holds the most bytes past the start of another one
+    // (or past `point`): those bytes duplicate what the other one fetches.
+    const found = await this.db.first<{ id: string; state: 'active' | 'cut'; x: number }>(
+      `SELECT t.id AS id, t.state AS state, MIN(p.start) AS x
+       FROM transfers t
+       JOIN (SELECT id, start FROM transfers WHERE link_id = ? UNION ALL SELECT '' AS id, ? AS start) p
+         ON p.id <> t.id AND p.start > t.start AND p.start < t.start + ${held('t')}
+       WHERE t.link_id = ? AND t.state IN ('active', 'cut')
+       GROUP BY t.id, t.state, t.start, t.reserved, t.sent, t.given_back
+       ORDER BY t.start + ${held('t')} - MIN(p.start) DESC
+       LIMIT 1`,
+      [linkId, point, linkId],
+    )
+    if (!found) return false
+    const allowance = `(SELECT ${allowanceLeft('l')} FROM links l WHERE l.id = transfers.link_id)`
+    // One row changes, so the amount computed in SET is the amount recorded;
+    // the guards repeat the search's conditions against the current row.
+    const statement =
+      found.state === 'active'
+        ? sql(
+            `UPDATE transfers SET
+               given_back = given_back + MIN(start + reserved - ?, ${allowance}),
+               reserved = reserved - MIN(start + reserved - ?, ${allowance}),
+               stop_at = MIN(stop_at, ?)
+             WHERE id = ? AND state = 'active' AND start < ? AND start + reserved > ? AND ${allowance} > 0`,
+            found.x,
+            cap,
+            found.x,
+            cap,
+            found.x,
+            found.id,
+            found.x,
+            found.x,
+            cap,
+          )
+        : sql(
+            `UPDATE transfers SET given_back = given_back + MIN(start + sent - given_back - ?, ${allowance})
+             WHERE id = ? AND state = 'cut' AND start < ? AND start + sent - given_back > ? AND ${allowance} > 0`,
+            found.x,
+            cap,
+            found.id,
+            found.x,
+            found.x,
+            cap,
+          )
+    const [changed] = await this.db.batch([statement])
+    return changed === 1
+  }
+
+  async settleTransfer(id: string, sent: number): Promise<void> {
+    // Bytes sent past the row's reservation were sent under a grant that was
+    // given back meanwhile; only those stay given back, the rest of what was
+    // set aside returns to the allowance.
+    await this.db.batch([
+      sql(
+        `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
+           state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
+         WHERE id = ? AND state = 'active'`,
+        sent,
+        sent,
+        sent,
+        id,
+      ),
+    ])
+  }
+
+  async cancelTransfer(id: string): Promise<void> {
+    // The count is undone only if the budget still covers everything else
+    // without it (a resume may have started on the strength of it).
+    await this.db.batch([
+      sql(
+        `UPDATE links SET downloads = downloads - 1
+         WHERE id = (SELECT link_id FROM transfers WHERE id = ? AND state = 'active' AND counted = 1)
+           AND ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size`,
+        id,
+        id,
+      ),
+      sql(`DELETE FROM transfers WHERE id = ? AND state = 'active'`, id),
+    ])
+  }
+
+  async renewTransfer(id: string, leaseUntil: number): Promise<void> {
+    await this.db.batch([sql(`UPDATE transfers SET lease_until = ? WHERE id = ? AND state = 'active'`, leaseUntil, id)])
+  }
+
+  async sweep(now: number): Promise<SweepResult> {
+    // A transfer whose lease ran out belongs to a process that died: settle
+    // it as cut after sending everything it was granted. That is safe for
+    // the budget, and the give-back still lets an honest client resume.
+    const [expired = 0] = await this.db.batch([
+      sql(`UPDATE transfers SET sent = reserved + given_back, state = 'cut' WHERE state = 'active' AND lease_until < ?`, now),
+    ])
+    const foldable = `(t.state = 'done' AND t.created_at < ?) OR (t.state = 'cut' AND t.created_at < ?)`
+    const cutoffs = [now - FOLD_DONE_AFTER_MS, now - FOLD_CUT_AFTER_MS]
+    await this.db.batch([
+      sql(
+        `UPDATE links SET
+           charged = charged + (SELECT COALESCE(SUM(t.sent - t.given_back), 0) FROM transfers t WHERE t.link_id = links.id AND (${foldable})),
+           refunded = refunded + (SELECT COALESCE(SUM(t.given_back), 0) FROM transfers t WHERE t.link_id = links.id AND (${foldable}))
+         WHERE id IN (SELECT t.link_id FROM transfers t WHERE ${foldable})`,
+        ...cutoffs,
+        ...cutoffs,
+        ...cutoffs,
+      ),
+      sql(`DELETE FROM transfers AS t WHERE ${foldable}`, ...cutoffs),
+    ])
+    return { expiredTransfers: expired }
+  }
+}

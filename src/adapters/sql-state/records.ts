@@ -1,0 +1,151 @@
+import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../../core/model'
+import type { ListQuery, Page, RecordStore } from '../../core/ports'
+import { type SqlDatabase, sql } from '../sql'
+import { pageAfter, toPage } from './pages'
+import { FILE_COLUMNS, type FileRow, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
+
+/** Keys, files, links and settings over SQL that SQLite and D1 both speak. */
+export class SqlRecordStore implements RecordStore {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async ping(): Promise<void> {
+    await this.db.first('SELECT 1 AS ok', [])
+  }
+
+  async getSetting(name: string): Promise<string | null> {
+    const row = await this.db.first<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name])
+    return row?.value ?? null
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    await this.db.batch([
+      sql('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', name, value),
+    ])
+  }
+
+  async insertKey(key: ApiKeyRecord): Promise<void> {
+    await this.db.batch([
+      sql(
+        'INSERT INTO api_keys (id, name, role, hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)',
+        key.id,
+        key.name,
+        key.role,
+        key.hash,
+        key.createdAt,
+        key.disabledAt,
+      ),
+    ])
+  }
+
+  async findKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.first<KeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash])
+    return row ? toKey(row) : null
+  }
+
+  async disableKey(id: string, at: number): Promise<boolean> {
+    await this.db.batch([sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id)])
+    return (await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) !== null
+  }
+
+  async insertFile(file: FileRecord): Promise<void> {
+    await this.db.batch([
+      sql(
+        'INSERT INTO files (id, owner_id, name, size, content_type, sha256, object_key, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        file.id,
+        file.ownerId,
+        file.name,
+        file.size,
+        file.contentType,
+        file.sha256,
+        file.objectKey,
+        file.createdAt,
+        file.deletedAt,
+      ),
+    ])
+  }
+
+  async getFile(id: string): Promise<FileRecord | null> {
+    const row = await this.db.first<FileRow>(`SELECT ${FILE_COLUMNS} FROM files f WHERE f.id = ?`, [id])
+    return row ? toFile(row) : null
+  }
+
+  async listFiles(query: ListQuery): Promise<Page<FileRecord>> {
+    const [after, afterParams] = pageAfter('f', query.cursor)
+    const owner = query.ownerId ?? null
+    const rows = await this.db.all<FileRow>(
+      `SELECT ${FILE_COLUMNS} FROM files f
+       WHERE f.deleted_at IS NULL AND (? IS NULL OR f.owner_id = ?) AND ${after}
+       ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
+      [owner, owner, ...afterParams, query.limit + 1],
+    )
+    return toPage(rows, query.limit, toFile)
+  }
+
+  async markFileDeleted(id: string, at: number): Promise<void> {
+    await this.db.batch([sql('UPDATE files SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', at, id)])
+  }
+
+  async insertLink(link: LinkRecord): Promise<void> {
+    await this.db.batch([
+      sql(
+        `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        link.id,
+        link.fileId,
+        link.ownerId,
+        link.filename,
+        link.maxDownloads,
+        link.size,
+        link.downloads,
+        link.charged,
+        link.refunded,
+        link.createdAt,
+        link.notBefore,
+        link.expiresAt,
+        link.revokedAt,
+      ),
+    ])
+  }
+
+  async getLinkTarget(id: string): Promise<LinkTarget | null> {
+    const row = await this.db.first<LinkRow & { [K in keyof FileRow as `f_${K}`]: FileRow[K] }>(
+      `SELECT ${LINK_COLUMNS}, f.id AS f_id, f.owner_id AS f_owner_id, f.name AS f_name, f.size AS f_size,
+              f.content_type AS f_content_type, f.sha256 AS f_sha256, f.object_key AS f_object_key,
+              f.created_at AS f_created_at, f.deleted_at AS f_deleted_at
+       FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ?`,
+      [id],
+    )
+    if (!row) return null
+    return {
+      link: toLink(row),
+      file: toFile({
+        id: row.f_id,
+        owner_id: row.f_owner_id,
+        name: row.f_name,
+        size: row.f_size,
+        content_type: row.f_content_type,
+        sha256: row.f_sha256,
+        object_key: row.f_object_key,
+        created_at: row.f_created_at,
+        deleted_at: row.f_deleted_at,
+      }),
+    }
+  }
+
+  async listLinks(query: ListQuery & { fileId?: string }): Promise<Page<LinkRecord>> {
+    const [after, afterParams] = pageAfter('l', query.cursor)
+    const owner = query.ownerId ?? null
+    const fileId = query.fileId ?? null
+    const rows = await this.db.all<LinkRow>(
+      `SELECT ${LINK_COLUMNS} FROM links l
+       WHERE (? IS NULL OR l.owner_id = ?) AND (? IS NULL OR l.file_id = ?) AND ${after}
+       ORDER BY l.created_at DESC, l.id DESC LIMIT ?`,
+      [owner, owner, fileId, fileId, ...afterParams, query.limit + 1],
+    )
+    return toPage(rows, query.limit, toLink)
+  }
+
+  async revokeLink(id: string, at: number): Promise<void> {
+    await this.db.batch([sql('UPDATE links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, id)])
+  }
+}

@@ -1,0 +1,9 @@
+import type { TransferLedger } from './ledger'
+import type { RecordStore } from './records'
+
+export * from './ledger'
+export * from './objects'
+export * from './records'
+
+/** What the entries fill for state: the records and the transfer ledger, over one database. */
+export type StateStore = RecordStore & TransferLedger

@@ -1,0 +1,42 @@
+import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../model'
+
+export interface Page<T> {
+  items: T[]
+  /** Opaque position after the last item, or null on the last page. */
+  nextCursor: string | null
+}
+
+export interface ListQuery {
+  /** Only this owner's rows; undefined for admins. */
+  ownerId?: string
+  limit: number
+  cursor?: string
+}
+
+/**
+ * Keys, files, links and settings: the records the issuer API reads and
+ * writes. Async so that SQLite (Node) and D1 (Workers) fill it alike.
+ */
+export interface RecordStore {
+  /** Throws when the database cannot be reached (for /healthz). */
+  ping(): Promise<void>
+  getSetting(name: string): Promise<string | null>
+  putSetting(name: string, value: string): Promise<void>
+
+  insertKey(key: ApiKeyRecord): Promise<void>
+  findKeyByHash(hash: string): Promise<ApiKeyRecord | null>
+  /** Sets disabled_at once; false when there is no such key. */
+  disableKey(id: string, at: number): Promise<boolean>
+
+  insertFile(file: FileRecord): Promise<void>
+  getFile(id: string): Promise<FileRecord | null>
+  listFiles(query: ListQuery): Promise<Page<FileRecord>>
+  markFileDeleted(id: string, at: number): Promise<void>
+
+  insertLink(link: LinkRecord): Promise<void>
+  /** A link with its file, its counters as they are now. */
+  getLinkTarget(id: string): Promise<LinkTarget | null>
+  listLinks(query: ListQuery & { fileId?: string }): Promise<Page<LinkRecord>>
+  /** Sets revoked_at once (idempotent). */
+  revokeLink(id: string, at: number): Promise<void>
+}
