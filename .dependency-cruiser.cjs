@@ -1,7 +1,8 @@
 /*
  * The layers of src/ (README, "Layout"), checked by `npm run lint`:
  * src/core is pure; src/http sees ports, never adapters; adapters implement
- * ports; src/node and src/workers are entries that never import each other.
+ * ports; src/node and src/workers are entries that never import each other;
+ * src/web is browser code, bundled into src/http by `npm run assets`.
  * test/layers/dependency-rules.test.ts proves each rule still catches what
  * it is for.
  */
@@ -46,6 +47,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/workers/' },
       to: { path: '^src/node/' },
+    },
+    {
+      name: 'web-is-browser-code',
+      comment: 'src/web runs in the browser: it imports only itself and the pure core, and nothing imports it (npm run assets bundles it).',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: { pathNot: ['^src/(web|core)/'] },
+    },
+    {
+      name: 'nothing-imports-web',
+      comment: 'Browser code reaches the app only as the bundle that npm run assets generates.',
+      severity: 'error',
+      from: { pathNot: '^src/web/' },
+      to: { path: '^src/web/' },
     },
     {
       name: 'src-stands-alone',

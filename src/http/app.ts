@@ -4,6 +4,7 @@ import { FuselinkError } from '../core/errors'
 import { requireKey } from './middleware/auth'
 import { securityHeaders } from './middleware/security-headers'
 import { onError, problemResponse } from './problem'
+import { assetRoutes } from './routes/assets'
 import { fileRoutes } from './routes/files'
 import { keyRoutes } from './routes/keys'
 import { linkRoutes } from './routes/links'
@@ -34,6 +35,7 @@ export function createApp(services: Services) {
   return new Hono<AppEnv>()
     .use(securityHeaders)
     .route('/', systemRoutes(services))
+    .route('/', assetRoutes())
     .route('/', recipientRoutes(services))
     .route('/api/v1', api)
     .notFound((c) => problemResponse(c, new FuselinkError('not_found', 'There is nothing at this address.')))

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ASSETS } from '../../src/http/assets/bundle.generated'
 import { Api, bytes } from '../support/api'
 import type { ServiceTarget, TargetFactory } from '../support/target'
 
@@ -578,6 +579,17 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       expect(Array.isArray((await jwks.json()).keys)).toBe(true)
       const health = await fetch(`${target.baseUrl}/healthz`)
       expect(health.status).toBe(200)
+    })
+
+    it('serves the bundled browser code under hashed names, cached for good', async () => {
+      for (const asset of Object.values(ASSETS)) {
+        const response = await fetch(`${target.baseUrl}/assets/${asset.file}`)
+        expect(response.status).toBe(200)
+        expect(response.headers.get('content-type')).toBe(asset.type)
+        expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+        expect(await response.text()).toBe(asset.body)
+      }
+      await problem(await fetch(`${target.baseUrl}/assets/app.0000000000.js`), 404, 'not_found')
     })
 
     it('answers unknown routes with 404 problem+json', async () => {

@@ -1,9 +1,10 @@
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
-import { LOCAL_TIME_SCRIPT, LOCAL_TIME_SCRIPT_HASH } from './local-time'
+import { ASSETS } from '../assets/bundle.generated'
 
 // Inline styles, one hashed inline script and nothing from another origin:
 // the pages work without JavaScript and under a strict Content-Security-Policy.
+const LOCAL_TIME = ASSETS['local-time.js']!
 const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1d21;--muted:#545b69;--bg:#f4f5f8;--card:#fff;--accent:#1f4fd1;--accent-fg:#fff;--line:#dde1e8}
 @media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a9afbb;--bg:#121418;--card:#1c1f25;--accent:#8fb0ff;--accent-fg:#0b1530;--line:#2d313a}}
@@ -28,10 +29,11 @@ footer{margin-top:1rem;text-align:center;font-size:.85rem}
 `
 
 /**
- * The Content-Security-Policy of every response: inline style, the one hashed
- * script, forms only to this origin, no framing, nothing else from anywhere.
+ * The Content-Security-Policy of every response: inline style, scripts from
+ * /assets/ or inlined by hash, requests, forms and images only to this
+ * origin, no framing, nothing else from anywhere.
  */
-export const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src '${LOCAL_TIME_SCRIPT_HASH}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`
+export const PAGE_CSP = `default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self' '${LOCAL_TIME.integrity}'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`
 
 // What link unfurlers (Slack, Teams, iMessage, mail previews) show: the same
 // for every link, so that a preview never reveals the file name.
@@ -67,7 +69,7 @@ export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscape
 ${body}
 <footer class="muted">Shared with fuselink</footer>
 </main>
-${options.localTime ? html`<script>${raw(LOCAL_TIME_SCRIPT)}</script>` : ''}
+${options.localTime ? html`<script>${raw(LOCAL_TIME.body)}</script>` : ''}
 </body>
 </html>`
 }
