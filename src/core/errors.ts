@@ -37,6 +37,9 @@ const TITLES: Record<ErrorCode, string> = {
   storage_unavailable: 'Storage unavailable',
 }
 
+/** Every code in the table's order, with its status and title: what the OpenAPI document lists. */
+export const ERROR_CODES = (Object.keys(STATUS) as ErrorCode[]).map((code) => ({ code, status: STATUS[code], title: TITLES[code] }))
+
 /**
  * The one error type of the service. Routes throw it; the HTTP layer turns it
  * into RFC 9457 problem+json (or an HTML page for people) in exactly one place.

@@ -1,43 +1,32 @@
-import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { FuselinkError } from '../core/errors'
 import { requireKey } from './middleware/auth'
+import { jsonLimit } from './middleware/json-limit'
 import { securityHeaders } from './middleware/security-headers'
 import { onError, problemResponse } from './problem'
-import { assetRoutes } from './routes/assets'
-import { fileRoutes } from './routes/files'
-import { keyRoutes } from './routes/keys'
-import { linkRoutes } from './routes/links'
-import { recipientRoutes } from './routes/recipient'
-import { systemRoutes } from './routes/system'
+import { ROUTES } from './routes'
+import { recipientHeaders } from './routes/recipient/common'
 import type { AppEnv, Services } from './services'
+import { validationHook } from './validation'
 
-const JSON_BODY_LIMIT = 64 * 1024
-
-/** The whole service as one Hono app. It does no I/O of its own: `services` does. */
+/**
+ * The whole service as one Hono app. It does no I/O of its own: `services` does.
+ * Middleware that applies to a whole prefix is here; what one route needs
+ * (an admin check) is in its definition. See docs/architecture.md.
+ */
 export function createApp(services: Services) {
-  const jsonLimit = bodyLimit({
-    maxSize: JSON_BODY_LIMIT,
-    onError: () => {
-      throw new FuselinkError('payload_too_large', `JSON bodies are limited to ${JSON_BODY_LIMIT} bytes.`)
-    },
-  })
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  app.use(securityHeaders)
+  app.use('/s/*', recipientHeaders)
+  app.use('/d/*', recipientHeaders)
+  app.use('/api/v1/*', requireKey(services))
+  app.use('/api/v1/links/*', jsonLimit)
+  app.use('/api/v1/keys/*', jsonLimit)
+  app.use('/api/v1/files/import', jsonLimit)
 
-  const api = new Hono<AppEnv>()
-    .use(requireKey(services))
-    .use('/links/*', jsonLimit)
-    .use('/keys/*', jsonLimit)
-    .use('/files/import', jsonLimit)
-    .route('/files', fileRoutes(services))
-    .route('/links', linkRoutes(services))
-    .route('/keys', keyRoutes(services))
+  for (const route of ROUTES) route.register(app, services)
 
-  return new Hono<AppEnv>()
-    .use(securityHeaders)
-    .route('/', systemRoutes(services))
-    .route('/', assetRoutes())
-    .route('/', recipientRoutes(services))
-    .route('/api/v1', api)
+  return app
     .notFound((c) => problemResponse(c, new FuselinkError('not_found', 'There is nothing at this address.')))
     .onError(onError(services))
 }

@@ -1,9 +1,13 @@
+import type { z } from '@hono/zod-openapi'
 import { linkStatus } from '../core/link/policy'
 import type { FileRecord, LinkRecord } from '../core/model'
+import type { FileSchema } from './schemas/file'
+import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+const iso = (ms: number) => new Date(ms).toISOString()
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms))
 
-export function fileJson(file: FileRecord) {
+export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
   return {
     id: file.id,
     name: file.name,
@@ -14,25 +18,29 @@ export function fileJson(file: FileRecord) {
   }
 }
 
+type Access = { token: string; url: string; downloadUrl: string }
+
 /** A link as the API shows it; `access` only for its creator and in GET by id. */
+export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number): z.infer<typeof LinkSchema>
 export function linkJson(
   link: LinkRecord,
   file: Pick<FileRecord, 'deletedAt'> | null,
   now: number,
-  access?: { token: string; url: string; downloadUrl: string },
-) {
+  access: Access,
+): z.infer<typeof LinkWithAccessSchema>
+export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number, access?: Access) {
   return {
     id: link.id,
     fileId: link.fileId,
     ...(access ?? {}),
     expiresAt: iso(link.expiresAt),
-    notBefore: iso(link.notBefore),
+    notBefore: isoOrNull(link.notBefore),
     maxDownloads: link.maxDownloads,
     downloads: link.downloads,
     remaining: Math.max(0, link.maxDownloads - link.downloads),
     status: linkStatus(link, file, now),
     ...(link.filename !== null ? { filename: link.filename } : {}),
     createdAt: iso(link.createdAt),
-    revokedAt: iso(link.revokedAt),
+    revokedAt: isoOrNull(link.revokedAt),
   }
 }

@@ -15,6 +15,8 @@ export function asFuselinkError(error: unknown): FuselinkError | null {
   if (error instanceof FuselinkError) return error
   if (error instanceof HTTPException) {
     if (error.status === 413) return new FuselinkError('payload_too_large')
+    // A body whose Content-Type is not the one its route declares (OpenAPIHono checks before validating).
+    if (error.status === 415) return new FuselinkError('invalid_request', 'Content-Type: not a media type this route accepts')
     if (error.status >= 400 && error.status < 500) return new FuselinkError('invalid_request', error.message || undefined)
   }
   return null

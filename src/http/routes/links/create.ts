@@ -1,0 +1,70 @@
+import { createRoute } from '@hono/zod-openapi'
+import { seconds } from '../../../core/clock'
+import { FuselinkError } from '../../../core/errors'
+import { safeFilename } from '../../../core/http/disposition'
+import { parseDuration } from '../../../core/http/duration'
+import { newId } from '../../../core/ids'
+import type { LinkRecord } from '../../../core/model'
+import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import type { RouteApp } from '../../openapi/routes'
+import { linkJson } from '../../present'
+import { IssueBody, LinkWithAccessSchema } from '../../schemas/link'
+import type { Services } from '../../services'
+import { visibleFile } from '../files/visible'
+import { linkAccess } from './access'
+
+export const route = createRoute({
+  method: 'post',
+  path: '/api/v1/links',
+  tags: ['Links'],
+  summary: 'Issue a link',
+  description:
+    'Issues a signed link to a file the caller may see. `url` is the page to send people (its Download button starts the download, so mail scanners and chat previews do not use one up); `downloadUrl` is the file itself, for programs.',
+  security: BEARER,
+  request: { body: jsonBody(IssueBody) },
+  responses: {
+    201: { ...json(LinkWithAccessSchema, 'The new link, with its token and URLs.'), headers: LOCATION },
+    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'not_found', 'payload_too_large']),
+  },
+})
+
+export function register(app: RouteApp, services: Services) {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json')
+    const principal = c.get('principal')
+    const file = await visibleFile(services, principal, body.fileId)
+
+    const ttl = parseDuration(body.expiresIn)
+    if (ttl === null) throw new FuselinkError('invalid_request', 'expiresIn: give seconds or a duration such as "90m", "24h" or "7d"')
+    if (ttl > services.config.maxLinkTtl) {
+      throw new FuselinkError('invalid_request', `expiresIn: at most ${services.config.maxLinkTtl} seconds (MAX_LINK_TTL)`)
+    }
+    const now = services.clock.now()
+    // Whole seconds, as the token carries them.
+    const createdAt = seconds(now) * 1000
+    const expiresAt = createdAt + ttl * 1000
+    const notBefore = body.notBefore === undefined ? null : Date.parse(body.notBefore)
+    if (notBefore !== null && notBefore >= expiresAt) {
+      throw new FuselinkError('invalid_request', 'notBefore: must be before the link expires')
+    }
+
+    const link: LinkRecord = {
+      id: newId(),
+      fileId: file.id,
+      ownerId: principal.keyId,
+      filename: body.filename === undefined ? null : safeFilename(body.filename),
+      maxDownloads: body.maxDownloads,
+      size: file.size,
+      downloads: 0,
+      charged: 0,
+      refunded: 0,
+      createdAt,
+      notBefore,
+      expiresAt,
+      revokedAt: null,
+    }
+    await services.state.insertLink(link)
+    const access = await linkAccess(services, link, c.req.url)
+    return c.json(linkJson(link, file, now, access), 201, { Location: `/api/v1/links/${link.id}` })
+  })
+}

@@ -1,0 +1,53 @@
+import { createRoute } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { FuselinkError } from '../../../core/errors'
+import { isPreviewer } from '../../../core/http/previewers'
+import { resolveToken } from '../../../core/link/download'
+import { decideStart } from '../../../core/link/policy'
+import type { LinkTarget } from '../../../core/model'
+import { problems } from '../../openapi/parts'
+import type { RouteApp } from '../../openapi/routes'
+import type { Services } from '../../services'
+import { landingPage } from '../../views/landing-page'
+import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
+
+export const route = createRoute({
+  method: 'get',
+  path: '/s/{token}',
+  tags: ['Recipients'],
+  summary: 'The page people receive',
+  description:
+    "An HTML page: the file's name, size, expiry, downloads left, and a Download button (a form that POSTs to `/d/{token}`). Opening it never uses a download. A link that can no longer be downloaded answers its error's status with a page that says why and offers no button; programs that do not ask for `text/html` get problem+json. Link previewers get the page without the file name.",
+  security: [],
+  parameters: [TOKEN_PARAM],
+  responses: {
+    200: { description: 'The landing page.', content: { 'text/html': { schema: { type: 'string' } } } },
+    ...problems(LINK_REFUSALS, { html: true }),
+  },
+})
+
+export async function showLanding(services: Services, c: Context, token: string, target: LinkTarget): Promise<Response> {
+  const { link, file } = target
+  const now = services.clock.now()
+  const decision = decideStart(link, file, 0, now, 0)
+  if (!decision.ok) throw new FuselinkError(decision.code)
+  const body = await landingPage({
+    token,
+    // An unfurler may quote the page's text as well as its title.
+    filename: isPreviewer(c.req.header('user-agent')) ? null : (link.filename ?? file.name),
+    size: file.size,
+    expiresAt: link.expiresAt,
+    now,
+    remaining: link.maxDownloads - link.downloads,
+    maxDownloads: link.maxDownloads,
+  })
+  return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
+}
+
+export function register(app: RouteApp, services: Services) {
+  app.openapi(route, async (c) => {
+    const token = c.req.param('token')
+    const target = await limited(services, c, () => resolveToken(downloadDeps(services), token))
+    return showLanding(services, c, token, target)
+  })
+}

@@ -1,0 +1,82 @@
+import { z } from '@hono/zod-openapi'
+import { PageQuery, pageOf } from './page'
+
+/** The most downloads one link may allow; also keeps the token short. */
+export const MAX_DOWNLOADS_LIMIT = 10_000
+
+const time = (description: string) =>
+  z.string().openapi({ format: 'date-time', description: `${description} ISO 8601, UTC.`, example: '2026-02-07T17:05:00.000Z' })
+const nullableTime = (description: string) =>
+  z
+    .string()
+    .nullable()
+    .openapi({ format: 'date-time', description: `${description} ISO 8601, UTC.`, example: null })
+
+export const LinkSchema = z
+  .object({
+    id: z.string().openapi({ example: 'b7Kp2mZx9Q' }),
+    fileId: z.string().openapi({ example: 'Qx3vR8kT2a' }),
+    expiresAt: time('When the link stops starting downloads.'),
+    notBefore: nullableTime('Before this time the link answers 403 `link_not_yet_valid`; `null` when not set.'),
+    maxDownloads: z.number().int().openapi({ description: 'Downloads the link allows.', example: 3 }),
+    downloads: z.number().int().openapi({ description: 'Downloads counted so far (live).', example: 1 }),
+    remaining: z.number().int().openapi({ description: 'Downloads left (live).', example: 2 }),
+    status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'file_deleted']).openapi({
+      description: 'Whether the link can still start a download, and if not, why.',
+      example: 'active',
+    }),
+    filename: z
+      .string()
+      .optional()
+      .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
+    createdAt: time('When the link was issued.'),
+    revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
+  })
+  .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
+
+export const LinkWithAccessSchema = LinkSchema.extend({
+  token: z.string().openapi({ description: 'The signed download token (a JWT with `typ` `fuselink+jwt`).' }),
+  url: z.string().openapi({ description: 'The page to send people: `PUBLIC_URL/s/<token>`.', example: 'https://files.example.com/s/eyJ…' }),
+  downloadUrl: z
+    .string()
+    .openapi({ description: 'The file itself, for programs: `PUBLIC_URL/d/<token>`.', example: 'https://files.example.com/d/eyJ…' }),
+}).openapi('LinkWithAccess', {
+  description:
+    'A link with its token and URLs: in the answer that creates it and in `GET /api/v1/links/{id}`. The token is signed again when asked for, never stored.',
+})
+
+export const LinkPageSchema = pageOf(LinkSchema, 'LinkPage')
+
+export const LinkListQuery = PageQuery.extend({
+  fileId: z.string().min(1).max(64).optional().openapi({ description: "Only this file's links." }),
+})
+
+export const IssueBody = z.object({
+  fileId: z.string().min(1).max(64).openapi({ description: 'The file to share.', example: 'Qx3vR8kT2a' }),
+  expiresIn: z.union([z.number(), z.string()]).openapi({
+    description:
+      'How long the link lives: whole seconds, or a number with a unit `s`, `m`, `h`, `d` or `w` (`"90m"`, `"24h"`, `"7d"`). Longer than `MAX_LINK_TTL` is refused, not clamped.',
+    example: '7d',
+  }),
+  maxDownloads: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DOWNLOADS_LIMIT)
+    .default(1)
+    .openapi({ description: 'Downloads the link allows.', example: 3 }),
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: "The name downloads are saved under, instead of the file's.", example: 'Q1 report.pdf' }),
+  notBefore: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'ISO 8601; before it the link answers 403 `link_not_yet_valid`. Must be before the expiry.' }),
+})
+
+export const RevokeBody = z.object({
+  token: z.string().min(1).max(4096).openapi({ description: 'The token of the link to revoke, as found in its URL.' }),
+})
