@@ -13,10 +13,12 @@ import * as revokeLink from './links/revoke'
 import * as revokeLinkByToken from './links/revoke-by-token'
 import * as download from './recipient/download'
 import * as landing from './recipient/landing'
+import * as apiDocs from './system/api-docs'
 import * as assets from './system/assets'
 import * as favicon from './system/favicon'
 import * as health from './system/health'
 import * as jwks from './system/jwks'
+import * as openapi from './system/openapi'
 
 /** Every route of the service, one file each; the API document lists them in this order. */
 export const ROUTES: readonly RouteModule[] = [
@@ -36,6 +38,8 @@ export const ROUTES: readonly RouteModule[] = [
   download,
   jwks,
   health,
+  openapi,
+  apiDocs,
   favicon,
   assets,
 ]

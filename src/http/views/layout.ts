@@ -5,7 +5,7 @@ import { ASSETS } from '../assets/bundle.generated'
 // Inline styles, one hashed inline script and nothing from another origin:
 // the pages work without JavaScript and under a strict Content-Security-Policy.
 const LOCAL_TIME = ASSETS['local-time.js']!
-const STYLE = `
+export const PAGE_STYLE = `
 :root{color-scheme:light dark;--fg:#1b1d21;--muted:#545b69;--bg:#f4f5f8;--card:#fff;--accent:#1f4fd1;--accent-fg:#fff;--line:#dde1e8}
 @media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a9afbb;--bg:#121418;--card:#1c1f25;--accent:#8fb0ff;--accent-fg:#0b1530;--line:#2d313a}}
 *{box-sizing:border-box}
@@ -62,7 +62,7 @@ export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscape
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${PREVIEW_TITLE}">
 <title>${title}</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(PAGE_STYLE)}</style>
 </head>
 <body>
 <main>

@@ -1,0 +1,50 @@
+import { version } from '../../../package.json'
+import { JSON_BODY_LIMIT } from '../middleware/json-limit'
+import type { RouteApp } from './routes'
+
+/** The bearer scheme named by every /api/v1 route's `security` (parts.ts, BEARER). */
+export const API_KEY_SCHEME = {
+  type: 'http' as const,
+  scheme: 'bearer',
+  description:
+    'An API key: the `ADMIN_API_KEY` the service was started with, or one created with `POST /api/v1/keys`. Send it as `Authorization: Bearer <key>`.',
+}
+
+const DESCRIPTION = `Time-limited file sharing through signed links. Upload a file, issue a link that expires after a time, after a number of downloads, or when revoked, and send its \`url\`. Every download is checked against the link's signed token and streamed from storage.
+
+Every \`/api/v1\` route takes \`Authorization: Bearer <key>\`. A \`user\` key sees only its own files and links (anything else answers 404) and gets 403 \`forbidden\` on admin routes; an \`admin\` key sees and does everything.
+
+Errors are \`application/problem+json\` (RFC 9457) with a stable \`code\`; each operation lists the codes it may answer. A request field that is missing or wrong answers 400 \`invalid_request\`, naming the field, before anything is done. JSON bodies are limited to ${JSON_BODY_LIMIT / 1024} KiB.
+
+Lists answer \`{"items": [...], "nextCursor": ...}\`, newest first: pass \`nextCursor\` back as \`cursor\` for the next page, until it is \`null\`.`
+
+const TAGS = [
+  { name: 'Files', description: 'Upload files, or register objects already in the bucket; list, read and delete them.' },
+  { name: 'Links', description: 'Issue links to files, watch their live counters, revoke them.' },
+  { name: 'Keys', description: 'API keys for programs and people: create one, disable one.' },
+  {
+    name: 'Recipients',
+    description:
+      'What the people you send links to use. The token in the path is the only credential. People whose browser asks for `text/html` get readable pages, errors included.',
+  },
+  { name: 'Service', description: 'Public keys, health, and this reference.' },
+]
+
+export type OpenAPIObject = ReturnType<RouteApp['getOpenAPI31Document']>
+
+const generated = new WeakMap<RouteApp, OpenAPIObject>()
+
+/** The OpenAPI 3.1 document of every route registered on `app`, served from `origin`. */
+export function apiDocument(app: RouteApp, origin: string): OpenAPIObject {
+  let document = generated.get(app)
+  if (!document) {
+    document = app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'fuselink API', version, description: DESCRIPTION },
+      tags: TAGS,
+    })
+    generated.set(app, document)
+  }
+  const { openapi, info, ...rest } = document
+  return { openapi, info, servers: [{ url: origin }], ...rest }
+}
