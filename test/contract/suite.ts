@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ASSETS } from '../../src/http/assets/bundle.generated'
 import { Api, bytes } from '../support/api'
@@ -606,6 +607,84 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
       expect(await api.link(link.id)).toMatchObject({ downloads: 1, remaining: 1, token: link.token })
       expect(await (await download(link.downloadUrl)).text()).toBe('still here')
       await problem(await download(link.downloadUrl), 410, 'download_limit_reached')
+    })
+  })
+
+  describe('API document and reference', () => {
+    // The routes of the HTTP contract as it stands; the document may hold more
+    // (test/http/openapi.test.ts checks it against the app's own route table).
+    const CONTRACT_OPERATIONS = [
+      'POST /api/v1/files',
+      'POST /api/v1/files/import',
+      'GET /api/v1/files',
+      'GET /api/v1/files/{id}',
+      'DELETE /api/v1/files/{id}',
+      'POST /api/v1/links',
+      'GET /api/v1/links',
+      'GET /api/v1/links/{id}',
+      'DELETE /api/v1/links/{id}',
+      'POST /api/v1/links/revoke',
+      'POST /api/v1/keys',
+      'DELETE /api/v1/keys/{id}',
+      'GET /s/{token}',
+      'HEAD /d/{token}',
+      'GET /d/{token}',
+      'POST /d/{token}',
+      'GET /.well-known/jwks.json',
+      'GET /healthz',
+      'GET /api/openapi.json',
+      'GET /api/docs',
+    ]
+    const operations = (document: any) =>
+      Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+        Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+      )
+
+    it('serves valid OpenAPI 3.1 at /api/openapi.json, without a key, for every route of the contract', async () => {
+      const response = await fetch(`${target.baseUrl}/api/openapi.json`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+      const document = await response.json()
+      const validator = new Validator()
+      expect(await validator.validate(document)).toEqual({ valid: true })
+      expect(validator.version).toBe('3.1')
+      expect(document.servers).toEqual([{ url: target.baseUrl }])
+      expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' })
+      const listed = operations(document).map(({ method, path }) => `${method} ${path}`)
+      expect(listed).toEqual(expect.arrayContaining(CONTRACT_OPERATIONS))
+    })
+
+    it('limits every JSON body the document declares to 64 KiB (413)', async () => {
+      const document = await (await fetch(`${target.baseUrl}/api/openapi.json`)).json()
+      const withJson = operations(document).filter(({ operation }) => operation.requestBody?.content?.['application/json'])
+      expect(withJson.length).toBeGreaterThanOrEqual(4)
+      const oversized = JSON.stringify({ padding: 'x'.repeat(64 * 1024) })
+      for (const { method, path } of withJson) {
+        const response = await api.request(method, path.replace(/\{[^}]+\}/g, 'x'), {
+          body: oversized,
+          headers: { 'content-type': 'application/json' },
+        })
+        await problem(response, 413, 'payload_too_large')
+      }
+    })
+
+    it("serves a readable reference at /api/docs: every operation, under the pages' CSP, nothing from elsewhere", async () => {
+      const response = await fetch(`${target.baseUrl}/api/docs`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'")
+      const html = await response.text()
+      const document = await (await fetch(`${target.baseUrl}/api/openapi.json`)).json()
+      for (const { method, path } of operations(document)) {
+        const id = `op-${method.toLowerCase()}-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`
+        expect(html, `${method} ${path}`).toContain(`id="${id}"`)
+      }
+      for (const { code } of document.components.schemas.Problem.properties.code.anyOf.map((o: any) => ({ code: o.enum[0] }))) {
+        expect(html).toContain(`id="code-${code}"`)
+      }
+      expect(html).not.toMatch(/<script/i)
+      expect(html).not.toMatch(/<link\b/i)
+      for (const [, url] of html.matchAll(/(?:src|href|action)="([^"]*)"/g)) expect(url).toMatch(/^(#|\/)/)
     })
   })
 

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DiskObjectStore } from '../../src/adapters/disk-store'
+import { SqlStateStore } from '../../src/adapters/sql-state'
+import { SqliteDatabase } from '../../src/adapters/sqlite-database'
+import { sha256Hex } from '../../src/core/encoding'
+import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
+import { createApp } from '../../src/http/app'
+import { assembleServices, type Services } from '../../src/http/services'
+import { readNodeConfig } from '../../src/node/config'
+import { applyMigrations } from '../../src/node/migrate'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+/**
+ * The app with real parts (a SQLite file, a local directory, a generated
+ * Ed25519 key) in a temporary directory, called in-process with app.request:
+ * for what needs the app object itself, such as its route table.
+ */
+export async function inProcessApp(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'fuselink-app-'))
+  const database = new SqliteDatabase(join(dir, 'fuselink.db'))
+  applyMigrations(database.raw, MIGRATIONS_DIR)
+  const adminKey = 'fl_in-process-admin-key-0123456789'
+  const services: Services = assembleServices({
+    config: readNodeConfig({ PUBLIC_URL: 'http://fuselink.test', ...env }),
+    state: new SqlStateStore(database),
+    objects: new DiskObjectStore(join(dir, 'objects')),
+    keys: await buildKeyRing(JSON.stringify(await generateSigningJwk()), null),
+    adminKeyHash: await sha256Hex(adminKey),
+    clientAddress: () => '127.0.0.1',
+    defer: (_c, work) => void work.catch(() => {}),
+    log: () => {},
+  })
+  return {
+    app: createApp(services),
+    services,
+    adminKey,
+    close() {
+      database.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
