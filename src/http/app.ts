@@ -13,7 +13,7 @@ import { validationHook } from './validation'
  * The whole service as one Hono app. It does no I/O of its own: `services` does.
  * Middleware that applies to a whole prefix is here; what one route needs
  * (an admin check) is in its definition, and the routes are listed in
- * routes/index.ts (docs/architecture.md, "Adding a route"). A route with a
+ * routes/index.ts (docs/architecture.md, "Where things go"). A route with a
  * JSON body must sit under one of the JSON-limit prefixes below (the contract
  * suite sends an oversized body to every JSON body the document declares); a
  * raw-body route must not.

@@ -22,6 +22,7 @@ const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete', 'options']
 /** Served by the app, and left out of the document on purpose. */
 const UNDOCUMENTED: Record<string, string> = {
   'GET /favicon.ico': 'browsers ask for it on every page; not part of the API',
+  'GET /assets/{file}': "the pages' own scripts and styles; not part of the API",
 }
 
 let fixture: Awaited<ReturnType<typeof inProcessApp>>
@@ -78,8 +79,9 @@ describe('the OpenAPI document', () => {
       documented.filter((entry) => entry.method !== 'head').map(({ method, path }) => `${method.toUpperCase()} ${path}`),
     )
     expect([...listed].sort()).toEqual([...served].sort())
-    for (const key of Object.keys(UNDOCUMENTED)) expect(fixture.app.routes.some((r) => `${r.method} ${r.path}` === key)).toBe(true)
-    expect(served.size).toBeGreaterThanOrEqual(ROUTES.length)
+    for (const key of Object.keys(UNDOCUMENTED)) {
+      expect(fixture.app.routes.some((r) => `${r.method} ${r.path.replace(/:([^/]+)/g, '{$1}')}` === key)).toBe(true)
+    }
   })
 
   test('lists every problem code of errors.ts under its own status, and nothing else', () => {
@@ -129,7 +131,8 @@ describe('the OpenAPI document', () => {
       }
     }
     const documented = operations(document).map(({ method, path }) => `${method.toUpperCase()} ${path}`)
-    expect([...inTables].sort()).toEqual([...documented, ...Object.keys(UNDOCUMENTED)].sort())
+    const described = [...inTables].filter((key) => !(key in UNDOCUMENTED))
+    expect(described.sort()).toEqual(documented.sort())
   })
 
   test('describes the streamed upload without a schema a validator would read the body for', () => {
