@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bytes } from '../support/api'
 import { startNodeService } from '../support/node-service'
+import { removeScratch, scratchDir } from '../support/scratch'
 import type { ServiceTarget } from '../support/target'
 
 const LIMIT = 4 * 1024 * 1024
@@ -22,11 +22,11 @@ describe('answers given before the request body is read (Node entry)', () => {
 
   beforeAll(async () => {
     target = await startNodeService('disk', { env: { MAX_UPLOAD_BYTES: String(LIMIT), RATE_LIMIT: '0' } })
-    scratch = mkdtempSync(join(tmpdir(), 'fuselink-unread-'))
+    scratch = scratchDir('unread')
   })
   afterAll(async () => {
     await target?.stop()
-    rmSync(scratch, { recursive: true, force: true })
+    if (scratch) removeScratch(scratch)
   })
 
   const post = (body: BodyInit, key = target.adminKey) =>
