@@ -17,7 +17,7 @@ import S3rver from 's3rver'
  */
 
 export interface LocalS3Options {
-  /** Where the objects live; kept on close. Without one, a temporary directory removed on close. */
+  /** Where the objects live; kept on close. Without one, a temporary directory removed on close or exit. */
   directory?: string
   /** 0 (the default) for any free port. */
   port?: number
@@ -41,6 +41,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const temporary = options.directory === undefined
   const directory = temporary ? mkdtempSync(resolve(tmpdir(), 'fuselink-s3-')) : resolve(options.directory!)
   mkdirSync(directory, { recursive: true })
+  const removeTemporary = () => rmSync(directory, { recursive: true, force: true })
+  if (temporary) process.once('exit', removeTemporary)
   const server = new S3rver({
     address: host,
     port: options.port ?? 0,
@@ -52,7 +54,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   try {
     ;({ port } = await server.run())
   } catch (error) {
-    if (temporary) rmSync(directory, { recursive: true, force: true })
+    if (temporary) removeTemporary()
     throw error
   }
   const endpoint = `http://${host}:${port}`
@@ -74,7 +76,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     },
     async close() {
       await server.close()
-      if (temporary) rmSync(directory, { recursive: true, force: true })
+      if (temporary) {
+        process.off('exit', removeTemporary)
+        removeTemporary()
+      }
     },
   }
 }
