@@ -9,7 +9,7 @@ import type { SqlValue } from '../../src/adapters/sql'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import type { ServiceTarget, Target, TargetOptions } from './target'
+import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -118,5 +118,5 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
   }
 }
 
-export const nodeDisk: Target = { name: 'node+disk', runtime: 'node', start: (options) => startNodeService('disk', options) }
-export const nodeS3: Target = { name: 'node+s3', runtime: 'node', start: (options) => startNodeService('s3', options) }
+export const nodeDisk: TargetKind = { name: 'node+disk', runtime: 'node', start: (options) => startNodeService('disk', options) }
+export const nodeS3: TargetKind = { name: 'node+s3', runtime: 'node', start: (options) => startNodeService('s3', options) }

@@ -32,7 +32,7 @@ export type TargetFactory = (options?: TargetOptions) => Promise<ServiceTarget>
  * A runtime and store a suite runs against, known when the suite is defined
  * (so a test that cannot run there is skipped by name, not started).
  */
-export interface Target {
+export interface TargetKind {
   /** As test names show it: node+disk, node+s3, workers+d1+s3. */
   name: string
   runtime: 'node' | 'workers'

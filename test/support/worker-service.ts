@@ -14,7 +14,7 @@ import {
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import type { ServiceTarget, Target, TargetOptions } from './target'
+import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
@@ -125,4 +125,4 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
   return target
 }
 
-export const worker: Target = { name: 'workers+d1+s3', runtime: 'workers', start: startWorkerService }
+export const worker: TargetKind = { name: 'workers+d1+s3', runtime: 'workers', start: startWorkerService }
