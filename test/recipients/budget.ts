@@ -3,7 +3,7 @@ import { Api, bytes } from '../support/api'
 import { MiB, mib } from '../support/clients'
 import type { ServiceTarget, TargetKind } from '../support/target'
 import { CountingProxy } from './support/counting-proxy'
-import { type Fetched, fetchOnce } from './support/http'
+import { type Fetched, fetchOnce, stallAfter } from './support/http'
 
 // API.md counting rule 3 under concurrency: every byte of a file the service
 // lets out is measured on the wire by a proxy between it and the clients,
@@ -121,5 +121,86 @@ export function defineByteBudgetSuite(kind: TargetKind) {
       },
       60_000,
     )
+
+    // What a cut client can resume (docs/counting.md). The server counts as
+    // sent what it handed to the network: the kernel's socket buffers, and on
+    // Workers the runtime's pipes, hold bytes a killed client never read.
+
+    interface TransferRow {
+      state: string
+      sent: number
+      reserved: number
+    }
+    const transferOf = async (linkId: string) => {
+      const rows = await target.query<TransferRow>('SELECT state, sent, reserved FROM transfers WHERE link_id = ?', [linkId])
+      expect(rows).toHaveLength(1)
+      return rows[0]!
+    }
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    async function waitFor<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {
+        const found = await probe()
+        if (found !== null) return found
+      }
+      throw new Error(`timed out waiting for ${what}`)
+    }
+
+    test('a client that stops reading far from the end is settled as cut at what the network took, and resumes from what it read', async () => {
+      const size = 32 * MiB
+      const data = bytes(size, 40)
+      const file = await api.upload('stalled.bin', data)
+      const link = await api.issue(file.id, { maxDownloads: 1 })
+      const client = await stallAfter(link.downloadUrl, 256 * 1024)
+      expect(client.status).toBe(200)
+      // The server writes until the buffers between it and the client are full.
+      let last = -1
+      await waitFor('the buffers to fill', async () => {
+        const { reserved } = await transferOf(link.id)
+        if (reserved === last) return reserved
+        last = reserved
+        await sleep(400)
+        return null
+      })
+      client.reset()
+      const cut = await waitFor('the transfer to settle', async () => {
+        const row = await transferOf(link.id)
+        return row.state === 'active' ? null : row
+      })
+      const inFlight = cut.sent - client.received
+      report('a client stops reading after 256 KiB of 32 MiB, then is reset', [
+        `read ${mib(client.received)}; the server counted ${mib(cut.sent)} sent: ${mib(inFlight)} in flight`,
+      ])
+      expect(cut.state).toBe('cut')
+      // A resume from what it read needs what was in flight given back, from
+      // the allowance of min(size, 16 MiB).
+      expect(inFlight).toBeLessThanOrEqual(ALLOWANCE)
+      const resumed = await fetchOnce(link.downloadUrl, { headers: { range: `bytes=${client.received}-` }, keepBody: true })
+      expect(resumed.status).toBe(206)
+      expect(resumed.body.equals(Buffer.from(data.subarray(client.received)))).toBe(true)
+      expect((await api.link(link.id)).downloads).toBe(1)
+    })
+
+    test('a client that stops reading with the rest of the file in flight is counted complete: on a one-download link its resume is refused', async () => {
+      const size = MiB
+      const file = await api.upload('all-in-flight.bin', bytes(size, 41))
+      const link = await api.issue(file.id, { maxDownloads: 1 })
+      const client = await stallAfter(link.downloadUrl, 256 * 1024)
+      expect(client.status).toBe(200)
+      // The last 768 KiB fit in the buffers: the server hands over the whole
+      // file and cannot know that the client never read it.
+      const done = await waitFor('the transfer to end', async () => {
+        const row = await transferOf(link.id)
+        return row.state === 'active' ? null : row
+      })
+      client.reset()
+      report('a client stops reading after 256 KiB of 1 MiB, then is reset', [
+        `read ${mib(client.received)}; the server counted ${mib(done.sent)} sent, transfer ${done.state}`,
+      ])
+      expect(done).toMatchObject({ state: 'done', sent: size })
+      const resumed = await fetchOnce(link.downloadUrl, { headers: { range: `bytes=${client.received}-` }, keepBody: true })
+      expect(resumed.status).toBe(410)
+      expect(JSON.parse(resumed.body.toString()).code).toBe('download_limit_reached')
+      expect((await api.link(link.id)).downloads).toBe(1)
+    })
   })
 }
