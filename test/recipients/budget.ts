@@ -5,9 +5,10 @@ import type { ServiceTarget, TargetKind } from '../support/target'
 import { CountingProxy } from './support/counting-proxy'
 import { type Fetched, fetchOnce, stallAfter } from './support/http'
 
-// API.md counting rule 3 under concurrency: every byte of a file the service
-// lets out is measured on the wire by a proxy between it and the clients,
-// and must stay within N x size + min(size, 16 MiB). The figures are printed.
+// Counting rule 3 (docs/counting.md) under concurrency: every byte of a file
+// the service lets out is measured on the wire by a proxy between it and the
+// clients, and must stay within N x size + min(size, 16 MiB). The figures are
+// printed.
 const ALLOWANCE = 16 * MiB
 const bound = (downloads: number, size: number) => downloads * size + Math.min(size, ALLOWANCE)
 
