@@ -46,7 +46,7 @@ const top = Number(flag('top') ?? 30)
 
 async function run(scenario: Scenario): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`
-  const work = tempDir('fuselink-profile-data-')
+  const work = tempDir('profile-data')
   const keep = args.includes('--keep')
   const profilePath = join(keep ? mkdtempSync(join(tmpdir(), 'fuselink-profile-')) : work, `${scenario}.cpuprofile`)
   const useS3 = scenario.endsWith('-s3')

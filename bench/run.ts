@@ -122,8 +122,8 @@ interface WorkerFigures {
 
 /**
  * 6. The Worker: started, loaded and stopped here, its temp dirs (s3rver's
- * objects, the local D1, the bundle) under a directory the bench owns, so
- * cleanupAll removes them whatever happens.
+ * objects, the local D1, the bundle) under a scratch directory of the bench,
+ * so they are removed whatever happens.
  */
 async function workerPhase(
   small: Buffer,
@@ -134,7 +134,7 @@ async function workerPhase(
   progress('Workers: building the bundle, migrating a local D1, starting workerd and its s3rver')
   const setupStarted = performance.now()
   const savedTmp = process.env.TMPDIR
-  process.env.TMPDIR = tempDir('fuselink-bench-worker-')
+  process.env.TMPDIR = tempDir('worker')
   let worker: WorkerServiceTarget
   try {
     worker = await startWorkerService({ env: { RATE_LIMIT: '0' } })
@@ -208,7 +208,7 @@ async function workerPhase(
 
 async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`
-  const work = tempDir('fuselink-bench-data-')
+  const work = tempDir('data')
 
   progress('generating the 256 MiB file')
   const smallPath = join(work, 'small.bin')

@@ -1,31 +1,26 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { type NodeProcess, ROOT, spawnNodeEntry, stopProcess } from '../../test/support/node-service'
+import { freePort } from '../../test/support/ports'
+import { scratchDir } from '../../test/support/scratch'
+import type { LocalS3 } from '../../tools/local-s3'
 
 export { ROOT }
 
-import { freePort } from '../../test/support/ports'
-
 /**
- * Child processes and temp dirs of a bench run. Whatever happens (a thrown
+ * Child processes and scratch dirs of a bench run. Whatever happens (a thrown
  * error, Ctrl-C), they are killed and removed when this process exits.
  */
-const temps: string[] = []
 const children: ChildProcess[] = []
 
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  temps.push(dir)
-  return dir
-}
+/** A directory of this run (test/support/scratch.ts), removed when the bench exits. */
+export const tempDir = (name: string): string => scratchDir(`bench-${name}`)
 
 export function cleanupAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
 }
 process.once('exit', cleanupAll)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -35,20 +30,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-export interface S3rverProcess {
-  endpoint: string
-  bucket: string
-  accessKeyId: string
-  secretAccessKey: string
-  /** The settings fuselink reads to use this server. */
-  env: Record<string, string>
+export interface S3rverProcess extends Omit<LocalS3, 'close'> {
   child: ChildProcess
 }
 
-/** s3rver in its own process (bench/s3rver-process.ts), so it has an event loop to itself. */
+/** tools/local-s3.ts in its own process, so s3rver has an event loop to itself. */
 export async function startS3rverProcess(): Promise<S3rverProcess> {
-  const directory = tempDir('fuselink-bench-s3rver-')
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/s3rver-process.ts'), directory], {
+  const directory = tempDir('s3rver')
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/local-s3.ts'), directory], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -98,7 +87,7 @@ export interface ServerOptions {
 /** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
 export async function startServer(name: string, options: ServerOptions): Promise<Server> {
   const port = await freePort()
-  const dataDir = tempDir(`fuselink-bench-${name}-`)
+  const dataDir = tempDir(name)
   const running = await spawnNodeEntry({
     PORT: String(port),
     HOST: '127.0.0.1',

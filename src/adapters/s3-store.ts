@@ -133,6 +133,11 @@ export class S3ObjectStore implements ObjectStore {
           controller.enqueue(chunk)
         },
       }),
+      // A failed upload stops reading the request body and leaves the rest to
+      // the entry (src/node/unread-bodies.ts drains it after the answer), as
+      // the disk store does: cancelling it would destroy the request on Node
+      // and leave its keep-alive connection unable to carry the next request.
+      { preventCancel: true },
     )
     const upload = new Upload({
       client: this.#client,

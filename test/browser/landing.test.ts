@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { sha256, sha256File } from '../recipients/support/clients'
 import { Api, bytes } from '../support/api'
+import { sha256, sha256File } from '../support/clients'
 import { ROOT, startNodeService } from '../support/node-service'
+import { removeScratch, scratchDir } from '../support/scratch'
 import type { ServiceTarget } from '../support/target'
 
 // Debian's chromium, driven by playwright-core, against the real Node entry:
@@ -30,7 +30,7 @@ describe('the landing page in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
-    profiles = mkdtempSync(join(tmpdir(), 'fuselink-chromium-'))
+    profiles = scratchDir('chromium')
     target = await startNodeService('disk')
     api = new Api(target)
   })
@@ -38,7 +38,7 @@ describe('the landing page in a real browser', () => {
   afterAll(async () => {
     for (const context of contexts) await context.close()
     await target?.stop()
-    if (profiles) rmSync(profiles, { recursive: true, force: true })
+    if (profiles) removeScratch(profiles)
   })
 
   /**
@@ -47,7 +47,7 @@ describe('the landing page in a real browser', () => {
    * document (an error page's 410, the favicon's 404): a CSP violation lands there.
    */
   async function open(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) {
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(profiles, 'profile-')), {
+    const context = await chromium.launchPersistentContext(join(profiles, `profile-${contexts.length}`), {
       executablePath: '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
       headless: true,

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { sha256, sha256File } from '../recipients/support/clients'
 import { Api, bytes } from '../support/api'
+import { sha256, sha256File } from '../support/clients'
 import { startNodeService } from '../support/node-service'
+import { removeScratch, scratchDir } from '../support/scratch'
 import type { ServiceTarget } from '../support/target'
 
 // A network failure in the middle of a download the landing page's button
@@ -57,21 +56,21 @@ let api: Api
 let profiles: string
 
 beforeAll(async () => {
-  profiles = mkdtempSync(join(tmpdir(), 'fuselink-chromium-resume-'))
+  profiles = scratchDir('chromium-resume')
   target = await startNodeService('disk')
   api = new Api(target)
 })
 
 afterAll(async () => {
   await target?.stop()
-  if (profiles) rmSync(profiles, { recursive: true, force: true })
+  if (profiles) removeScratch(profiles)
 })
 
 test('chromium resumes a download cut by the network, and the link counts it once', async () => {
   const data = bytes(20 * 1024 * 1024, 41)
   const link = await api.issue((await api.upload('interrupted.bin', data)).id, { maxDownloads: 1 })
   const proxy = await cuttingProxy(Number(new URL(target.baseUrl).port))
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(profiles, 'profile-')), {
+  const context = await chromium.launchPersistentContext(join(profiles, 'profile'), {
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless',

@@ -1,4 +1,4 @@
-import { startNodeService } from '../support/node-service'
+import { nodeDisk } from '../support/node-service'
 import { defineContractSuite } from './suite'
 
-defineContractSuite((options) => startNodeService('disk', options))
+defineContractSuite(nodeDisk)

@@ -1,4 +1,4 @@
-import { startNodeService } from '../support/node-service'
+import { nodeS3 } from '../support/node-service'
 import { defineContractSuite } from './suite'
 
-defineContractSuite((options) => startNodeService('s3', options))
+defineContractSuite(nodeS3)

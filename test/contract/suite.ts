@@ -1,29 +1,18 @@
 import { createHash } from 'node:crypto'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSETS } from '../../src/http/assets/bundle.generated'
 import { Api, bytes } from '../support/api'
-import type { ServiceTarget, TargetFactory } from '../support/target'
+import type { ServiceTarget, TargetKind } from '../support/target'
 
 /**
- * The HTTP contract of API.md, run unchanged against every runtime and store.
- * `skips` names tests that cannot run on a runtime, each with its reason;
- * they are reported, not silently dropped.
+ * The HTTP contract, run unchanged against every runtime and store. A test
+ * that truly cannot run on one is skipped with vitest's own skip
+ * (`it.skipIf(kind.runtime === ...)`), its reason in its name.
  */
-export function defineContractSuite(factory: TargetFactory, skips: Record<string, string> = {}) {
+export function defineContractSuite(kind: TargetKind) {
   let target: ServiceTarget
   let api: Api
-
-  const it = (name: string, fn: () => Promise<void>, timeout?: number) => {
-    const reason = skips[name]
-    if (reason) {
-      test(`${name} — not on this runtime: ${reason}`, () => {
-        expect(reason.length).toBeGreaterThan(0)
-      })
-      return
-    }
-    test(name, fn, timeout)
-  }
 
   const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
   const download = (url: string, init: RequestInit = {}) => fetch(url, init)
@@ -40,7 +29,7 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
   beforeAll(async () => {
-    target = await factory({ env: { RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(4 * 1024 * 1024), RESUME_GRACE: '3600' } })
+    target = await kind.start({ env: { RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(4 * 1024 * 1024), RESUME_GRACE: '3600' } })
     api = new Api(target)
   })
   afterAll(async () => {
@@ -691,7 +680,7 @@ export function defineContractSuite(factory: TargetFactory, skips: Record<string
   describe('rate limiting', () => {
     let limited: ServiceTarget
     beforeAll(async () => {
-      limited = await factory({ env: { RATE_LIMIT: '3' } })
+      limited = await kind.start({ env: { RATE_LIMIT: '3' } })
     })
     afterAll(async () => {
       await limited?.stop()

@@ -1,19 +1,19 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { ROOT, spawnNodeEntry, stopProcess } from '../support/node-service'
 import { freePort } from '../support/ports'
+import { removeScratch, scratchDir } from '../support/scratch'
 
 const dirs: string[] = []
 function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fuselink-startup-'))
+  const dir = scratchDir('startup')
   dirs.push(dir)
   return dir
 }
 afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+  for (const dir of dirs.splice(0)) removeScratch(dir)
 })
 
 /** Runs the entry expecting it to refuse to start; returns its exit code and output. */

@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import Database from 'better-sqlite3'
+import type { SqlValue } from '../../src/adapters/sql'
+import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { freePort } from './ports'
-import { type S3Server, startS3rver } from './s3rver'
-import type { ServiceTarget, TargetOptions } from './target'
+import { removeScratch, scratchDir } from './scratch'
+import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -52,10 +54,10 @@ export async function stopProcess(process: NodeProcess): Promise<void> {
   await process.exited
 }
 
-/** fuselink on Node with its SQLite file in a temp dir, objects on disk or in s3rver. */
+/** fuselink on Node with its SQLite file in a scratch dir, objects on disk or in s3rver. */
 export async function startNodeService(store: 'disk' | 's3', options: TargetOptions = {}): Promise<ServiceTarget> {
-  const dataDir = mkdtempSync(join(tmpdir(), `fuselink-node-${store}-`))
-  const s3: S3Server | null = store === 's3' ? await startS3rver() : null
+  const dataDir = scratchDir(`node-${store}`)
+  const s3: LocalS3 | null = store === 's3' ? await startLocalS3() : null
   const port = await freePort()
   const adminKey = `test-admin-${Math.random().toString(36).slice(2)}-key`
   const env = {
@@ -94,6 +96,15 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       if (client && s3) await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
       else await rm(join(dataDir, 'objects', key), { force: true })
     },
+    async query<T>(sql: string, params: SqlValue[] = []) {
+      // A reader beside the entry's own connection (WAL): it sees every commit.
+      const db = new Database(join(dataDir, 'fuselink.db'), { readonly: true, fileMustExist: true })
+      try {
+        return db.prepare(sql).all(...params) as T[]
+      } finally {
+        db.close()
+      }
+    },
     async restart() {
       await stopProcess(running)
       running = await spawnNodeEntry(env)
@@ -102,7 +113,10 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       await stopProcess(running)
       client?.destroy()
       await s3?.close()
-      rmSync(dataDir, { recursive: true, force: true })
+      removeScratch(dataDir)
     },
   }
 }
+
+export const nodeDisk: TargetKind = { name: 'node+disk', runtime: 'node', start: (options) => startNodeService('disk', options) }
+export const nodeS3: TargetKind = { name: 'node+s3', runtime: 'node', start: (options) => startNodeService('s3', options) }

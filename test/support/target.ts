@@ -1,7 +1,10 @@
+import type { SqlValue } from '../../src/adapters/sql'
+
 /**
- * A running fuselink as the contract suite sees it: a base URL, an admin key,
- * and a few hooks into its storage for what the API cannot do by itself
- * (placing an object to import, losing one behind the service's back).
+ * A running fuselink as the suites see it: a base URL, an admin key, and a
+ * few hooks into its storage for what the API cannot do by itself (placing
+ * an object to import, losing one behind the service's back, reading the
+ * ledger under the counters).
  */
 export interface ServiceTarget {
   name: string
@@ -11,14 +14,27 @@ export interface ServiceTarget {
   putObject(key: string, body: Uint8Array, contentType?: string): Promise<void>
   /** Removes an object behind the service's back. */
   removeObject(key: string): Promise<void>
+  /** Reads the service's own database (SQLite file or local D1) while it runs. */
+  query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
   /** Stops and starts the service on the same state (persistence). */
   restart(): Promise<void>
   stop(): Promise<void>
 }
 
 export interface TargetOptions {
-  /** Extra settings (API.md names), e.g. RESUME_GRACE or RATE_LIMIT. */
+  /** Extra settings (README, "Configuration"), e.g. RESUME_GRACE or RATE_LIMIT. */
   env?: Record<string, string>
 }
 
 export type TargetFactory = (options?: TargetOptions) => Promise<ServiceTarget>
+
+/**
+ * A runtime and store a suite runs against, known when the suite is defined
+ * (so a test that cannot run there is skipped by name, not started).
+ */
+export interface TargetKind {
+  /** As test names show it: node+disk, node+s3, workers+d1+s3. */
+  name: string
+  runtime: 'node' | 'workers'
+  start: TargetFactory
+}

@@ -1,21 +1,14 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import { generateSigningJwk } from '../../src/core/token/keys'
-import {
-  applyLocalMigrations,
-  type RunningWorker,
-  scratchDir,
-  startWorker,
-  triggerScheduled,
-  type WorkerOptions,
-} from '../../tools/workerd/runtime'
+import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
+import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled, type WorkerOptions } from '../../tools/workerd/runtime'
 import { freePort } from './ports'
-import { type S3Server, startS3rver } from './s3rver'
-import type { ServiceTarget, TargetOptions } from './target'
+import { removeScratch, scratchDir } from './scratch'
+import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
@@ -27,7 +20,7 @@ let template: Promise<string> | undefined
 /** Gives `persistDir` a local D1 with the migrations applied by `wrangler d1 migrations apply --local`. */
 export async function prepareLocalD1(persistDir: string): Promise<void> {
   template ??= (async () => {
-    const dir = scratchDir('fuselink-d1-template-')
+    const dir = scratchDir('d1-template')
     await applyLocalMigrations(dir)
     return dir
   })()
@@ -35,7 +28,7 @@ export async function prepareLocalD1(persistDir: string): Promise<void> {
 }
 
 export interface WorkerServiceTarget extends ServiceTarget {
-  s3: S3Server
+  s3: LocalS3
   /** How long the last start took, from starting the runtime to the first answer (ms). */
   startupMs: number
   /** Of that, the first request: isolate, script, services, answer (ms). */
@@ -51,14 +44,14 @@ export interface WorkerServiceTarget extends ServiceTarget {
 }
 
 /**
- * fuselink on Workers, as the contract suite and the bench see it: the deploy
- * bundle in workerd, a local D1 migrated by wrangler, objects in s3rver over
- * HTTP. `options.env` overrides anything, secrets included (an empty string
- * leaves a setting unset, to test refusals).
+ * fuselink on Workers, as the suites and the bench see it: the deploy bundle
+ * in workerd, a local D1 migrated by wrangler, objects in s3rver over HTTP.
+ * `options.env` overrides anything, secrets included (an empty string leaves
+ * a setting unset, to test refusals).
  */
 export async function startWorkerService(options: TargetOptions = {}): Promise<WorkerServiceTarget> {
-  const s3 = await startS3rver()
-  const persistDir = mkdtempSync(join(tmpdir(), 'fuselink-worker-'))
+  const s3 = await startLocalS3()
+  const persistDir = scratchDir('worker')
   await prepareLocalD1(persistDir)
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
@@ -106,6 +99,9 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     async removeObject(key) {
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
+    async query(sql, params = []) {
+      return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
+    },
     scheduled: (time) => triggerScheduled(baseUrl, time),
     async restart() {
       await running.dispose()
@@ -117,8 +113,10 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       await running.dispose()
       client.destroy()
       await s3.close()
-      rmSync(persistDir, { recursive: true, force: true })
+      removeScratch(persistDir)
     },
   }
   return target
 }
+
+export const worker: TargetKind = { name: 'workers+d1+s3', runtime: 'workers', start: startWorkerService }

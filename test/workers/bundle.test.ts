@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, expect, test } from 'vitest'
 import { buildWorkerBundle } from '../../tools/workerd/runtime'
+import { removeScratch, scratchDir } from '../support/scratch'
 
 // Workers Free accepts scripts up to 3 MiB after gzip.
 const FREE_PLAN_GZIP_LIMIT = 3 * 1024 * 1024
-const outDir = mkdtempSync(join(tmpdir(), 'fuselink-dist-'))
+const outDir = scratchDir('dist')
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }))
+afterAll(() => removeScratch(outDir))
 
 test('wrangler deploy --dry-run bundles the Worker offline, within the free plan, without DOMParser', async () => {
   const output = await buildWorkerBundle(outDir)

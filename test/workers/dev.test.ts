@@ -1,15 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { ROOT } from '../../tools/workerd/runtime'
 import { freePort } from '../support/ports'
+import { removeScratch, scratchDir } from '../support/scratch'
 
 // `npm run dev:worker` as a user runs it: configured from the environment like
 // `npm start`, state kept under DATA_DIR, a key printed once.
-const dataDir = mkdtempSync(join(tmpdir(), 'fuselink-dev-worker-'))
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+const dataDir = scratchDir('dev-worker')
+afterAll(() => removeScratch(dataDir))
 
 interface Run {
   child: ChildProcess

@@ -1,12 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import S3rver from 's3rver'
 import { newApiKeySecret } from '../../src/core/ids'
 import { jsonLogger } from '../../src/core/log'
 import { namesReadBy, readSettings, secretValues } from '../../src/core/settings'
 import { startupFailureLine } from '../../src/core/startup-failure'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { readWorkerConfig } from '../../src/workers/settings'
+import { type LocalS3, startLocalS3 } from '../local-s3'
 import { applyLocalMigrations, startWorker, triggerScheduled } from './runtime'
 
 /*
@@ -68,21 +68,10 @@ async function main(): Promise<void> {
   }
   saveKept(keptPath, kept)
 
-  let s3: S3rver | null = null
+  let s3: LocalS3 | null = null
   if (!vars.S3_BUCKET) {
-    const directory = join(dataDir, 's3')
-    mkdirSync(directory, { recursive: true })
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: LOCAL_BUCKET, configs: [] }] })
-    const { port: s3Port } = await s3.run()
-    Object.assign(vars, {
-      S3_BUCKET: LOCAL_BUCKET,
-      S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
-      S3_REGION: 'us-east-1',
-      // s3rver's built-in credentials.
-      S3_ACCESS_KEY_ID: 'S3RVER',
-      S3_SECRET_ACCESS_KEY: 'S3RVER',
-      S3_FORCE_PATH_STYLE: 'true',
-    })
+    s3 = await startLocalS3({ directory: join(dataDir, 's3'), bucket: LOCAL_BUCKET })
+    Object.assign(vars, s3.env)
   }
 
   // Refuse bad settings here, with the line `npm start` would print, rather

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
@@ -13,6 +11,7 @@ import { giveBackCap } from '../../src/core/link/policy'
 import type { TransferStart } from '../../src/core/ports'
 import { applyMigrations } from '../../src/node/migrate'
 import { WRANGLER_CONFIG } from '../../tools/workerd/runtime'
+import { removeScratch, scratchDir } from '../support/scratch'
 import { prepareLocalD1 } from '../support/worker-service'
 
 // The counting steps of sql-state/ledger.ts, unchanged, on the two databases the
@@ -61,7 +60,7 @@ describe.each([
   let store: SqlStateStore
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fuselink-state-'))
+    dir = scratchDir('state')
     backend = await open(dir)
     db = backend.db
     store = new SqlStateStore(db)
@@ -69,7 +68,7 @@ describe.each([
 
   afterAll(async () => {
     await backend?.close()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+    if (dir) removeScratch(dir)
   })
 
   // Every test starts from empty tables: the sweep works on all rows.

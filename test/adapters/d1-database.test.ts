@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import { sql } from '../../src/adapters/sql'
 import { SqlStateStore } from '../../src/adapters/sql-state'
+import { removeScratch, scratchDir } from '../support/scratch'
 import { prepareLocalD1 } from '../support/worker-service'
 
 // The D1 adapter and the shared SQL on a real local D1 (Miniflare's, the one
@@ -23,7 +22,7 @@ let store: SqlStateStore
 let seq = 0
 
 beforeAll(async () => {
-  persistDir = mkdtempSync(join(tmpdir(), 'fuselink-d1-test-'))
+  persistDir = scratchDir('d1-adapter')
   await prepareLocalD1(persistDir)
   mf = new Miniflare({
     modules: true,
@@ -39,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mf?.dispose()
-  rmSync(persistDir, { recursive: true, force: true })
+  if (persistDir) removeScratch(persistDir)
 })
 
 async function newLink(size: number, maxDownloads: number): Promise<string> {

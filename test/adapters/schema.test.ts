@@ -1,25 +1,25 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, expect, test } from 'vitest'
 import { applyMigrations } from '../../src/node/migrate'
 import { applyLocalMigrations } from '../../tools/workerd/runtime'
+import { removeScratch, scratchDir } from '../support/scratch'
 
 // migrations/ is the only schema: `wrangler d1 migrations apply --local` (D1)
 // and the Node runner must build the same database from it.
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url))
 const dirs: string[] = []
 
-function scratch(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
+function scratch(name: string): string {
+  const dir = scratchDir(name)
   dirs.push(dir)
   return dir
 }
 
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  for (const dir of dirs) removeScratch(dir)
 })
 
 /** SQL text as SQLite keeps it, with layout differences (spaces, line breaks) taken out. */
@@ -55,14 +55,14 @@ function schemaOf(path: string): { objects: SchemaRow[]; migrations: string[] } 
 }
 
 test('wrangler d1 migrations apply --local and the Node runner build the same schema', async () => {
-  const persist = scratch('fuselink-schema-d1-')
+  const persist = scratch('schema-d1')
   await applyLocalMigrations(persist)
   const d1Dir = join(persist, 'v3/d1/miniflare-D1DatabaseObject')
   const files = readdirSync(d1Dir).filter((name) => name.endsWith('.sqlite') && name !== 'metadata.sqlite')
   expect(files).toHaveLength(1)
   const onD1 = schemaOf(join(d1Dir, files[0]!))
 
-  const nodePath = join(scratch('fuselink-schema-node-'), 'fuselink.db')
+  const nodePath = join(scratch('schema-node'), 'fuselink.db')
   const node = new Database(nodePath)
   applyMigrations(node, MIGRATIONS)
   node.close()
