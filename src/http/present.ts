@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi'
-import { linkStatus } from '../core/link/policy'
+import { linkStatus, remainingDownloads } from '../core/link/policy'
 import type { FileRecord, LinkRecord } from '../core/model'
 import type { FileSchema } from './schemas/file'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
@@ -37,9 +37,10 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     notBefore: isoOrNull(link.notBefore),
     maxDownloads: link.maxDownloads,
     downloads: link.downloads,
-    remaining: Math.max(0, link.maxDownloads - link.downloads),
+    remaining: remainingDownloads(link),
     status: linkStatus(link, file, now),
     ...(link.filename !== null ? { filename: link.filename } : {}),
+    ...(link.note ? { note: link.note } : {}),
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
   }

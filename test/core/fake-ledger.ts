@@ -51,7 +51,7 @@ export class FakeLedger implements DownloadState {
     const { link } = target
     if (t.mode === 'fresh') {
       const valid = link.expiresAt > t.now && (link.notBefore === null || link.notBefore <= t.now)
-      if (!valid || link.downloads >= link.maxDownloads) return false
+      if (!valid || (link.maxDownloads !== null && link.downloads >= link.maxDownloads)) return false
       link.downloads += 1
     } else if (link.downloads < 1 || link.expiresAt + t.resumeGrace <= t.now || this.left(link.id) < t.length) {
       return false

@@ -14,6 +14,10 @@ const budgetLeft = (l: string) =>
 const allowanceLeft = (l: string) =>
   `(? - ${l}.refunded - (SELECT COALESCE(SUM(g.given_back), 0) FROM transfers g WHERE g.link_id = ${l}.id))`
 const LINK_ALIVE = 'l.revoked_at IS NULL AND f.deleted_at IS NULL'
+// A link without a download limit has no byte budget either (docs/counting.md,
+// "Unlimited links"): each count or budget guard reads `unlimited OR guard`,
+// so that for a limited link it is exactly the guard it always was.
+const unlimited = (l: string) => `${l}.max_downloads IS NULL`
 
 // Settled rows are folded into their link's totals after a while, so that a
 // link's budget sums few rows: completed transfers soon (only their start
@@ -51,7 +55,7 @@ export class SqlTransferLedger implements TransferLedger {
       // the counter that the update of any earlier winner already raised.
       const [inserted] = await this.db.batch([
         sql(
-          `${insert} AND l.downloads < l.max_downloads AND l.expires_at > ?
+          `${insert} AND (${unlimited('l')} OR l.downloads < l.max_downloads) AND l.expires_at > ?
              AND (l.not_before IS NULL OR l.not_before <= ?)`,
           ...values,
           t.now,
@@ -65,7 +69,13 @@ export class SqlTransferLedger implements TransferLedger {
     // Rule 3: a resume is admitted only if all its bytes fit in what is left,
     // though it reserves only its first chunk now.
     const [inserted] = await this.db.batch([
-      sql(`${insert} AND l.downloads >= 1 AND l.expires_at + ? > ? AND ${budgetLeft('l')} >= ?`, ...values, t.resumeGrace, t.now, t.length),
+      sql(
+        `${insert} AND l.downloads >= 1 AND l.expires_at + ? > ? AND (${unlimited('l')} OR ${budgetLeft('l')} >= ?)`,
+        ...values,
+        t.resumeGrace,
+        t.now,
+        t.length,
+      ),
     ])
     return inserted === 1
   }
@@ -76,7 +86,7 @@ export class SqlTransferLedger implements TransferLedger {
       sql(
         `UPDATE transfers SET reserved = reserved + ?, lease_until = ?
          WHERE id = ? AND state = 'active' AND start + reserved + given_back + ? <= stop_at
-           AND (SELECT ${budgetLeft('l')} FROM links l WHERE l.id = transfers.link_id) >= ?`,
+           AND (SELECT ${unlimited('l')} OR ${budgetLeft('l')} >= ? FROM links l WHERE l.id = transfers.link_id)`,
         bytes,
         leaseUntil,
         id,
@@ -166,7 +176,7 @@ export class SqlTransferLedger implements TransferLedger {
       sql(
         `UPDATE links SET downloads = downloads - 1
          WHERE id = (SELECT link_id FROM transfers WHERE id = ? AND state = 'active' AND counted = 1)
-           AND ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size`,
+           AND (${unlimited('links')} OR ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size)`,
         id,
         id,
       ),

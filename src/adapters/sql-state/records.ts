@@ -1,6 +1,6 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../../core/model'
+import { type ApiKeyRecord, type FileRecord, type LinkChange, type LinkRecord, type LinkTarget, tokenOf } from '../../core/model'
 import type { ListQuery, Page, RecordStore } from '../../core/ports'
-import { type SqlDatabase, sql } from '../sql'
+import { type SqlDatabase, type SqlValue, sql } from '../sql'
 import { pageAfter, toPage } from './pages'
 import { FILE_COLUMNS, type FileRow, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
 
@@ -86,10 +86,12 @@ export class SqlRecordStore implements RecordStore {
   }
 
   async insertLink(link: LinkRecord): Promise<void> {
+    const token = tokenOf(link)
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at,
+                            note, token_version, token_issued_at, token_expires_at, token_max_downloads)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
@@ -103,6 +105,11 @@ export class SqlRecordStore implements RecordStore {
         link.notBefore,
         link.expiresAt,
         link.revokedAt,
+        link.note ?? null,
+        token.version,
+        token.issuedAt,
+        token.expiresAt,
+        token.maxDownloads,
       ),
     ])
   }
@@ -147,5 +154,31 @@ export class SqlRecordStore implements RecordStore {
 
   async revokeLink(id: string, at: number): Promise<void> {
     await this.db.batch([sql('UPDATE links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', at, id)])
+  }
+
+  async updateLink(id: string, change: LinkChange): Promise<boolean> {
+    const columns: [string, SqlValue][] = []
+    if (change.expiresAt !== undefined) columns.push(['expires_at', change.expiresAt], ['expiry_noticed_at', null])
+    if (change.maxDownloads !== undefined) columns.push(['max_downloads', change.maxDownloads])
+    if (change.filename !== undefined) columns.push(['filename', change.filename])
+    if (change.note !== undefined) columns.push(['note', change.note])
+    if (change.token) {
+      const { version, issuedAt, expiresAt, maxDownloads } = change.token
+      columns.push(['token_version', version], ['token_issued_at', issuedAt], ['token_expires_at', expiresAt], ['token_max_downloads', maxDownloads])
+    }
+    if (columns.length === 0) return true
+    // A lower limit holds only if no download was counted past it meanwhile
+    // (the statement that counts one reads the limit in its own guard).
+    const limit = change.maxDownloads ?? null
+    const [changed] = await this.db.batch([
+      sql(
+        `UPDATE links SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ? AND (? IS NULL OR downloads <= ?)`,
+        ...columns.map(([, value]) => value),
+        id,
+        limit,
+        limit,
+      ),
+    ])
+    return changed === 1
   }
 }

@@ -28,7 +28,7 @@ export interface LinkRow {
   file_id: string
   owner_id: string
   filename: string | null
-  max_downloads: number
+  max_downloads: number | null
   size: number
   downloads: number
   charged: number
@@ -37,6 +37,11 @@ export interface LinkRow {
   not_before: number | null
   expires_at: number
   revoked_at: number | null
+  note: string | null
+  token_version: number
+  token_issued_at: number
+  token_expires_at: number
+  token_max_downloads: number | null
 }
 
 export const toKey = (r: KeyRow): ApiKeyRecord => ({
@@ -74,8 +79,11 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   notBefore: r.not_before,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  note: r.note,
+  token: { version: r.token_version, issuedAt: r.token_issued_at, expiresAt: r.token_expires_at, maxDownloads: r.token_max_downloads },
 })
 
 export const LINK_COLUMNS =
-  'l.id, l.file_id, l.owner_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
+  'l.id, l.file_id, l.owner_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, ' +
+  'l.note, l.token_version, l.token_issued_at, l.token_expires_at, l.token_max_downloads'
 export const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'

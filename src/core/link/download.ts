@@ -56,7 +56,12 @@ function noneMatch(header: string, etag: string): boolean {
   return header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
-/** Checks a token and loads what it points at; the link's own state is not judged yet. */
+/**
+ * Checks a token and loads what it points at; the link's own state is not
+ * judged yet. The database rules the limit, revocation and counts; for time
+ * it may only narrow what the token grants, so the link is seen with the
+ * earlier of its own expiry and the token's (docs/counting.md, "Changing a link").
+ */
 export async function resolveToken(
   deps: Pick<DownloadDeps, 'state' | 'verifier' | 'clock' | 'resumeGrace'>,
   token: string,
@@ -65,10 +70,11 @@ export async function resolveToken(
   // Past expiry and grace nothing can be served, and old rows may be gone.
   if (deps.clock.now() >= claims.exp * 1000 + deps.resumeGrace) throw new FuselinkError('link_expired')
   const target = await deps.state.getLinkTarget(claims.jti)
-  if (!target || target.link.fileId !== claims.fid || target.link.maxDownloads !== claims.max) {
+  if (!target || target.link.fileId !== claims.fid) {
     throw new FuselinkError('invalid_token', 'The link does not match any issued link.')
   }
-  return target
+  const tokenExpiry = claims.exp * 1000
+  return tokenExpiry < target.link.expiresAt ? { ...target, link: { ...target.link, expiresAt: tokenExpiry } } : target
 }
 
 /**

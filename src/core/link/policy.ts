@@ -8,12 +8,22 @@ export function giveBackCap(size: number): number {
   return Math.min(size, GIVE_BACK_LIMIT)
 }
 
+/** Whether every download the link allows has been counted; never for an unlimited link. */
+export function isExhausted(link: Pick<LinkRecord, 'downloads' | 'maxDownloads'>): boolean {
+  return link.maxDownloads !== null && link.downloads >= link.maxDownloads
+}
+
+/** Downloads left, or null for an unlimited link. */
+export function remainingDownloads(link: Pick<LinkRecord, 'downloads' | 'maxDownloads'>): number | null {
+  return link.maxDownloads === null ? null : Math.max(0, link.maxDownloads - link.downloads)
+}
+
 /** The link's state as the issuer API reports it. Revocation and deletion outrank time. */
 export function linkStatus(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number): LinkStatus {
   if (link.revokedAt !== null) return 'revoked'
   if (!file || file.deletedAt !== null) return 'file_deleted'
   if (now >= link.expiresAt) return 'expired'
-  if (link.downloads >= link.maxDownloads) return 'exhausted'
+  if (isExhausted(link)) return 'exhausted'
   return 'active'
 }
 
@@ -45,6 +55,6 @@ export function decideStart(
   }
   if (link.notBefore !== null && now < link.notBefore) return { ok: false, code: 'link_not_yet_valid' }
   if (now >= link.expiresAt) return { ok: false, code: 'link_expired' }
-  if (link.downloads >= link.maxDownloads) return { ok: false, code: 'download_limit_reached' }
+  if (isExhausted(link)) return { ok: false, code: 'download_limit_reached' }
   return { ok: true, mode: 'fresh' }
 }

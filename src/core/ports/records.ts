@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../model'
+import type { ApiKeyRecord, FileRecord, LinkChange, LinkRecord, LinkTarget } from '../model'
 
 export interface Page<T> {
   items: T[]
@@ -39,4 +39,10 @@ export interface RecordStore {
   listLinks(query: ListQuery & { fileId?: string }): Promise<Page<LinkRecord>>
   /** Sets revoked_at once (idempotent). */
   revokeLink(id: string, at: number): Promise<void>
+  /**
+   * Applies a planned change (planLinkChange) in one guarded statement:
+   * false, changing nothing, when a new limit is below the downloads counted
+   * by then. A new expiry lets the link.expired notice go out again.
+   */
+  updateLink(id: string, change: LinkChange): Promise<boolean>
 }

@@ -7,8 +7,14 @@ export interface LinkClaims {
   jti: string
   /** The file id. */
   fid: string
-  /** The download limit. */
-  max: number
+  /**
+   * The download limit when the token was issued, null for an unlimited
+   * link. Informative only: the database's limit rules (docs/counting.md,
+   * "Changing a link").
+   */
+  max: number | null
+  /** Which of the link's tokens this is: absent on the first, 1, 2… after each reissue. */
+  ver?: number
   iat: number
   exp: number
 }
@@ -31,9 +37,8 @@ export function isLinkClaims(value: unknown): value is LinkClaims {
     typeof c.fid === 'string' &&
     c.fid.length > 0 &&
     c.fid.length <= 64 &&
-    typeof c.max === 'number' &&
-    Number.isSafeInteger(c.max) &&
-    c.max >= 1 &&
+    (c.max === null || (typeof c.max === 'number' && Number.isSafeInteger(c.max) && c.max >= 1)) &&
+    (c.ver === undefined || (typeof c.ver === 'number' && Number.isSafeInteger(c.ver) && c.ver >= 1)) &&
     isNumericDate(c.iat) &&
     isNumericDate(c.exp)
   )

@@ -8,7 +8,7 @@ import type { KeyRing } from './keys'
  */
 export async function signLinkToken(ring: KeyRing, claims: LinkClaims): Promise<string> {
   const { signing } = ring
-  const jwt = new SignJWT({ fid: claims.fid, max: claims.max })
+  const jwt = new SignJWT({ fid: claims.fid, max: claims.max, ...(claims.ver ? { ver: claims.ver } : {}) })
     .setProtectedHeader({ alg: signing.alg, typ: TOKEN_TYPE, kid: signing.kid })
     .setJti(claims.jti)
     .setIssuedAt(claims.iat)

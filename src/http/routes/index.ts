@@ -11,6 +11,7 @@ import * as getLink from './links/get'
 import * as listLinks from './links/list'
 import * as revokeLink from './links/revoke'
 import * as revokeLinkByToken from './links/revoke-by-token'
+import * as updateLink from './links/update'
 import * as download from './recipient/download'
 import * as landing from './recipient/landing'
 import * as apiDocs from './system/api-docs'
@@ -30,6 +31,7 @@ export const ROUTES: readonly RouteModule[] = [
   createLink,
   listLinks,
   getLink,
+  updateLink,
   revokeLink,
   revokeLinkByToken,
   createKey,

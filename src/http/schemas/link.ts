@@ -1,8 +1,10 @@
 import { z } from '@hono/zod-openapi'
 import { PageQuery, pageOf } from './page'
 
-/** The most downloads one link may allow; also keeps the token short. */
-export const MAX_DOWNLOADS_LIMIT = 10_000
+/** The most downloads a limited link may allow (`null` allows any number); also keeps the token short. */
+export const MAX_DOWNLOADS_LIMIT = 1_000_000
+/** The longest note on a link. */
+export const MAX_NOTE_LENGTH = 1000
 
 const time = (description: string) =>
   z.string().openapi({ format: 'date-time', description: `${description} ISO 8601, UTC.`, example: '2026-02-07T17:05:00.000Z' })
@@ -18,9 +20,9 @@ export const LinkSchema = z
     fileId: z.string().openapi({ example: 'Qx3vR8kT2a' }),
     expiresAt: time('When the link stops starting downloads.'),
     notBefore: nullableTime('Before this time the link answers 403 `link_not_yet_valid`; `null` when not set.'),
-    maxDownloads: z.number().int().openapi({ description: 'Downloads the link allows.', example: 3 }),
+    maxDownloads: z.number().int().nullable().openapi({ description: 'Downloads the link allows; `null`: no limit.', example: 3 }),
     downloads: z.number().int().openapi({ description: 'Downloads counted so far (live).', example: 1 }),
-    remaining: z.number().int().openapi({ description: 'Downloads left (live).', example: 2 }),
+    remaining: z.number().int().nullable().openapi({ description: 'Downloads left (live); `null` for a link without a limit.', example: 2 }),
     status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'file_deleted']).openapi({
       description: 'Whether the link can still start a download, and if not, why.',
       example: 'active',
@@ -29,6 +31,10 @@ export const LinkSchema = z
       .string()
       .optional()
       .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
+    note: z
+      .string()
+      .optional()
+      .openapi({ description: "The owner's note about the link, never shown to recipients; absent when not set.", example: 'For the board' }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
   })
@@ -51,26 +57,35 @@ export const LinkListQuery = PageQuery.extend({
   fileId: z.string().min(1).max(64).optional().openapi({ description: "Only this file's links." }),
 })
 
+const expiresInField = z.union([z.number(), z.string()])
+const maxDownloadsField = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_DOWNLOADS_LIMIT)
+  .nullable()
+  .openapi({ description: `Downloads the link allows, 1–${MAX_DOWNLOADS_LIMIT.toLocaleString('en')}; \`null\`: no limit.`, example: 3 })
+const filenameField = z
+  .string()
+  .min(1)
+  .max(255)
+  .openapi({ description: "The name downloads are saved under, instead of the file's.", example: 'Q1 report.pdf' })
+const noteField = z
+  .string()
+  .min(1)
+  .max(MAX_NOTE_LENGTH)
+  .openapi({ description: "The owner's note about the link, shown in the API only, never to recipients.", example: 'For the board' })
+
 export const IssueBody = z.object({
   fileId: z.string().min(1).max(64).openapi({ description: 'The file to share.', example: 'Qx3vR8kT2a' }),
-  expiresIn: z.union([z.number(), z.string()]).openapi({
+  expiresIn: expiresInField.openapi({
     description:
       'How long the link lives: whole seconds, or a number with a unit `s`, `m`, `h`, `d` or `w` (`"90m"`, `"24h"`, `"7d"`). Longer than `MAX_LINK_TTL` is refused, not clamped.',
     example: '7d',
   }),
-  maxDownloads: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_DOWNLOADS_LIMIT)
-    .default(1)
-    .openapi({ description: 'Downloads the link allows.', example: 3 }),
-  filename: z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({ description: "The name downloads are saved under, instead of the file's.", example: 'Q1 report.pdf' }),
+  maxDownloads: maxDownloadsField.default(1),
+  filename: filenameField.optional(),
+  note: noteField.optional(),
   notBefore: z.iso
     .datetime({ offset: true })
     .optional()
@@ -80,3 +95,20 @@ export const IssueBody = z.object({
 export const RevokeBody = z.object({
   token: z.string().min(1).max(4096).openapi({ description: 'The token of the link to revoke, as found in its URL.' }),
 })
+
+export const UpdateBody = z.object({
+  expiresIn: expiresInField.optional().openapi({
+    description:
+      'A new lifetime, counted from now, in the form `POST /api/v1/links` takes. Later than the current token carries: a new token is issued (`reissued: true`), the old URL keeps its own expiry.',
+    example: '14d',
+  }),
+  maxDownloads: maxDownloadsField.optional(),
+  filename: filenameField.nullable().optional(),
+  note: noteField.nullable().optional(),
+})
+
+export const UpdatedLinkSchema = LinkWithAccessSchema.extend({
+  reissued: z.boolean().openapi({
+    description: 'True when this change issued a new token: `token`, `url` and `downloadUrl` are new, the old ones keep their own expiry.',
+  }),
+}).openapi('UpdatedLink', { description: 'The link after the change, with its current token and URLs.' })

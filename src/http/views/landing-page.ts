@@ -12,8 +12,9 @@ export interface LandingView {
   size: number
   expiresAt: number
   now: number
-  remaining: number
-  maxDownloads: number
+  /** Both null for a link without a download limit. */
+  remaining: number | null
+  maxDownloads: number | null
 }
 
 /**
@@ -35,7 +36,7 @@ export function landingPage(view: LandingView) {
 <dt>Expires</dt>
 <dd><time datetime="${iso}" data-local="local-expiry">${utcTime(view.expiresAt)}</time>, ${relativeTime(view.expiresAt - view.now)}<br><span id="local-expiry" class="muted small" hidden></span></dd>
 <dt>Downloads left</dt>
-<dd class="status">${view.remaining} of ${view.maxDownloads}</dd>
+<dd class="status">${view.maxDownloads === null ? 'No limit' : `${view.remaining} of ${view.maxDownloads}`}</dd>
 </dl>
 <form method="post" action="../d/${view.token}?${FROM_PAGE.name}=${FROM_PAGE.value}">
 <button type="submit" aria-describedby="file-name">Download</button>

@@ -1,6 +1,6 @@
 import { seconds } from '../../../core/clock'
 import { FuselinkError } from '../../../core/errors'
-import type { LinkRecord, Principal } from '../../../core/model'
+import { type LinkRecord, type Principal, tokenOf } from '../../../core/model'
 import { signLinkToken } from '../../../core/token/sign'
 import { canSee } from '../../middleware/auth'
 import { publicOrigin } from '../../public-origin'
@@ -8,12 +8,14 @@ import type { Services } from '../../services'
 
 /** A link's token, signed again from its stored claims, and the URLs carrying it. */
 export async function linkAccess(services: Services, link: LinkRecord, requestUrl: string) {
+  const current = tokenOf(link)
   const token = await signLinkToken(services.keys, {
     jti: link.id,
     fid: link.fileId,
-    max: link.maxDownloads,
-    iat: seconds(link.createdAt),
-    exp: seconds(link.expiresAt),
+    max: current.maxDownloads,
+    ver: current.version,
+    iat: seconds(current.issuedAt),
+    exp: seconds(current.expiresAt),
   })
   const base = publicOrigin(services, requestUrl)
   return { token, url: `${base}/s/${token}`, downloadUrl: `${base}/d/${token}` }

@@ -2,8 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import { seconds } from '../../../core/clock'
 import { FuselinkError } from '../../../core/errors'
 import { safeFilename } from '../../../core/http/disposition'
-import { parseDuration } from '../../../core/http/duration'
 import { newId } from '../../../core/ids'
+import { lifetimeSeconds } from '../../../core/link/changes'
 import type { LinkRecord } from '../../../core/model'
 import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
@@ -34,11 +34,7 @@ export function register(app: RouteApp, services: Services) {
     const principal = c.get('principal')
     const file = await visibleFile(services, principal, body.fileId)
 
-    const ttl = parseDuration(body.expiresIn)
-    if (ttl === null) throw new FuselinkError('invalid_request', 'expiresIn: give seconds or a duration such as "90m", "24h" or "7d"')
-    if (ttl > services.config.maxLinkTtl) {
-      throw new FuselinkError('invalid_request', `expiresIn: at most ${services.config.maxLinkTtl} seconds (MAX_LINK_TTL)`)
-    }
+    const ttl = lifetimeSeconds(body.expiresIn, services.config.maxLinkTtl)
     const now = services.clock.now()
     // Whole seconds, as the token carries them.
     const createdAt = seconds(now) * 1000
@@ -62,6 +58,7 @@ export function register(app: RouteApp, services: Services) {
       notBefore,
       expiresAt,
       revokedAt: null,
+      note: body.note ?? null,
     }
     await services.state.insertLink(link)
     const access = await linkAccess(services, link, c.req.url)

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import { FuselinkError } from '../../../core/errors'
 import { isPreviewer } from '../../../core/http/previewers'
 import { resolveToken } from '../../../core/link/download'
-import { decideStart } from '../../../core/link/policy'
+import { decideStart, remainingDownloads } from '../../../core/link/policy'
 import type { LinkTarget } from '../../../core/model'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
@@ -38,7 +38,7 @@ export async function showLanding(services: Services, c: Context, token: string,
     size: file.size,
     expiresAt: link.expiresAt,
     now,
-    remaining: link.maxDownloads - link.downloads,
+    remaining: remainingDownloads(link),
     maxDownloads: link.maxDownloads,
   })
   return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
