@@ -1,4 +1,6 @@
 import { ConfigError } from './errors'
+import { ADDRESS_PRIVACY, type AddressPrivacy } from './events/model'
+import { DEFAULT_RECEIVER_POLICY, parseReceiverPolicy } from './webhooks/receivers'
 
 /*
  * Every setting fuselink reads, defined once: its name, who reads it, how its
@@ -84,6 +86,12 @@ const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
 function adminKey(text: string, name: string): string {
   if (!ADMIN_KEY_PATTERN.test(text)) throw new ConfigError(name, 'must be 16 to 256 visible ASCII characters')
   return text
+}
+
+function addressPrivacy(text: string, name: string): AddressPrivacy {
+  const value = text.toLowerCase() as AddressPrivacy
+  if (!ADDRESS_PRIVACY.includes(value)) throw new ConfigError(name, `must be ${ADDRESS_PRIVACY.join(', ')}, got "${text}"`)
+  return value
 }
 
 const GIB = 1024 ** 3
@@ -265,6 +273,36 @@ export const SETTINGS = {
     shownDefault: '120',
     fallback: 120,
     parse: wholeNumber(0),
+  }),
+  eventAddress: setting({
+    name: 'EVENT_ADDRESS',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: "how much of a client's address a link's events keep: `off`, `truncated` (IPv4 /24, IPv6 /48) or `full`",
+    shownDefault: '`truncated`',
+    fallback: 'truncated' as AddressPrivacy,
+    parse: addressPrivacy,
+  }),
+  eventRetention: setting({
+    name: 'EVENT_RETENTION',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: "days a link's events and finished webhook deliveries are kept",
+    shownDefault: '90',
+    fallback: 90,
+    parse: wholeNumber(1, 36500),
+  }),
+  webhookAllowedHosts: setting({
+    name: 'WEBHOOK_ALLOWED_HOSTS',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'where webhooks may go: `external` (public addresses), `loopback`, `private`, `*`, host names, CIDRs (comma list)',
+    shownDefault: '`external`',
+    fallback: DEFAULT_RECEIVER_POLICY,
+    parse: parseReceiverPolicy,
   }),
 }
 

@@ -26,6 +26,7 @@ export function createApp(services: Services) {
   app.use('/api/v1/*', requireKey(services))
   app.use('/api/v1/links/*', jsonLimit)
   app.use('/api/v1/keys/*', jsonLimit)
+  app.use('/api/v1/webhooks/*', jsonLimit)
   app.use('/api/v1/files/import', jsonLimit)
 
   for (const route of ROUTES) route.register(app, services)

@@ -1,8 +1,12 @@
 import type { z } from '@hono/zod-openapi'
+import type { LinkEvent } from '../core/events/model'
 import { linkStatus, remainingDownloads } from '../core/link/policy'
 import type { FileRecord, LinkRecord } from '../core/model'
+import type { DeliveryRecord, WebhookRecord } from '../core/webhooks/events'
+import type { EventSchema } from './schemas/event'
 import type { FileSchema } from './schemas/file'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
+import type { DeliverySchema, WebhookSchema } from './schemas/webhook'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms))
@@ -43,5 +47,36 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     ...(link.note ? { note: link.note } : {}),
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+  }
+}
+
+/** An audit event as the API shows it: absent details left out. */
+export function eventJson(event: LinkEvent): z.infer<typeof EventSchema> {
+  return {
+    id: event.id,
+    type: event.type,
+    at: iso(event.at),
+    ...(event.code !== null ? { code: event.code } : {}),
+    ...(event.bytes !== null ? { bytes: event.bytes } : {}),
+    ...(event.address !== null ? { address: event.address } : {}),
+    ...(event.userAgent !== null ? { userAgent: event.userAgent } : {}),
+  }
+}
+
+/** A webhook as the API shows it, never with its secret. */
+export function webhookJson(webhook: WebhookRecord): z.infer<typeof WebhookSchema> {
+  return { id: webhook.id, url: webhook.url, events: webhook.events, createdAt: iso(webhook.createdAt) }
+}
+
+export function deliveryJson(delivery: DeliveryRecord): z.infer<typeof DeliverySchema> {
+  return {
+    id: delivery.id,
+    event: delivery.event,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    lastStatus: delivery.lastStatus,
+    lastError: delivery.lastError,
+    createdAt: iso(delivery.createdAt),
+    deliveredAt: isoOrNull(delivery.deliveredAt),
   }
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
 import type { Principal } from '../core/model'
-import type { ObjectStore, StateStore } from '../core/ports'
+import type { EventStore, ObjectStore, StateStore, WebhookStore, WebhookTransport } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
 import type { KeyRing } from '../core/token/keys'
 import { TokenVerifier } from '../core/token/verifier'
@@ -22,6 +22,13 @@ export interface Services {
   clientAddress(c: Context): string
   /** Keeps bookkeeping alive after the response is sent (Workers: waitUntil). */
   defer(c: Context, work: Promise<unknown>): void
+  /** The links' audit events (and the webhook messages they queue). */
+  events: EventStore
+  webhooks: WebhookStore
+  /** Resolves receivers' host names and sends deliveries: node:http on Node, fetch on Workers. */
+  webhookTransport: WebhookTransport
+  /** Starts sending queued webhook messages now, off the response path (Node: the delivery loop; Workers: waitUntil). */
+  sendWebhooks(c: Context): void
   log(message: string, fields?: Record<string, unknown>): void
 }
 

@@ -6,11 +6,16 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
 import { S3ObjectStore } from '../adapters/s3-store'
-import { SqlStateStore } from '../adapters/sql-state'
+import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
+import { NodeWebhookTransport } from '../adapters/webhook-node'
+import { systemClock } from '../core/clock'
 import { jsonLogger } from '../core/log'
 import { secretValues } from '../core/settings'
+import { WebhookDispatcher } from '../core/webhooks/dispatcher'
+import { DeliveryLoop, type SetTimer } from '../core/webhooks/sending'
 import { createApp } from '../http/app'
+import { maintain } from '../http/maintenance'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
@@ -23,6 +28,13 @@ const SWEEP_EVERY_MS = 60_000
 
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
+/** Timers that never keep the process alive by themselves. */
+const unrefTimer: SetTimer = (run, ms) => {
+  const timer = setTimeout(run, ms)
+  timer.unref()
+  return () => clearTimeout(timer)
+}
+
 async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
@@ -34,6 +46,16 @@ async function main(): Promise<void> {
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
   const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+  const webhooks = new SqlWebhookStore(database)
+  const webhookTransport = new NodeWebhookTransport()
+  const dispatcher = new WebhookDispatcher({
+    store: webhooks,
+    transport: webhookTransport,
+    policy: config.webhookAllowedHosts,
+    clock: systemClock,
+    log,
+  })
+  const deliveries = new DeliveryLoop(dispatcher, systemClock, unrefTimer, log)
 
   const services = assembleServices({
     config,
@@ -43,6 +65,10 @@ async function main(): Promise<void> {
     adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
+    events: new SqlEventStore(database),
+    webhooks,
+    webhookTransport,
+    sendWebhooks: () => deliveries.kick(),
     log,
   })
 
@@ -56,12 +82,17 @@ async function main(): Promise<void> {
   answerBeforeBody(server as Server)
 
   const sweep = setInterval(() => {
-    state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
+    void maintain(services, Date.now()).then((done) => {
+      if (done.queued) deliveries.kick()
+    })
   }, SWEEP_EVERY_MS)
   sweep.unref()
+  // Messages queued before a restart go out now.
+  deliveries.kick()
 
   const stop = () => {
     clearInterval(sweep)
+    deliveries.stop()
     server.close(() => {
       database.close()
       process.exit(0)

@@ -1,16 +1,17 @@
 import { Hono } from 'hono'
+import { systemClock } from '../core/clock'
 import { ConfigError, FuselinkError } from '../core/errors'
 import { secretValues } from '../core/settings'
 import { startupFailureLine } from '../core/startup-failure'
+import { deliverUntil } from '../core/webhooks/sending'
 import { type App, createApp } from '../http/app'
+import { maintain } from '../http/maintenance'
 import { problemResponse } from '../http/problem'
-import type { Services } from '../http/services'
 import { keepContentLength } from './content-length'
-import { buildServices } from './services'
+import { buildServices, type WorkerRuntime } from './services'
 import type { Env } from './settings'
 
-interface Ready {
-  services: Services
+interface Ready extends WorkerRuntime {
   app: App
 }
 
@@ -20,9 +21,12 @@ interface Ready {
 // retried by the next request.
 let ready: Promise<Ready> | undefined
 
+/** How long one cron run keeps sending webhooks: until about when the next run starts. */
+const CRON_SENDS_FOR_MS = 50_000
+
 function prepare(env: Env): Promise<Ready> {
   if (!ready) {
-    const building = buildServices(env).then((services) => ({ services, app: createApp(services) }))
+    const building = buildServices(env).then((runtime) => ({ ...runtime, app: createApp(runtime.services) }))
     building.catch((error: unknown) => {
       if (!(error instanceof ConfigError) && ready === building) ready = undefined
     })
@@ -62,18 +66,25 @@ export default {
     return keepContentLength(await app.fetch(request, env, ctx))
   },
 
-  /** The cron trigger of wrangler.toml: settles dead transfers and drops rows past retention. */
+  /**
+   * The cron trigger of wrangler.toml: settles dead transfers, drops rows past
+   * retention, notices expired links, and sends the webhook outbox.
+   */
   async scheduled(controller, env) {
-    let services: Services
+    let runtime: Ready
     try {
-      ;({ services } = await prepare(env))
+      runtime = await prepare(env)
     } catch (error) {
       report(error, env)
       throw error
     }
+    const { services, dispatcher } = runtime
     // The time the run was scheduled for, not its start: the same for every
     // retry of one run, and a test can pass any time it needs.
-    const result = await services.state.sweep(controller.scheduledTime)
+    const result = await maintain(services, controller.scheduledTime)
     services.log('sweep done', { ...result })
+    // Every message due by then; and those falling due within the minute
+    // until the next run, so that retries keep their schedule.
+    await deliverUntil(dispatcher, systemClock, systemClock.now() + CRON_SENDS_FOR_MS, controller.scheduledTime)
   },
 } satisfies ExportedHandler<Env>

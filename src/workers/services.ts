@@ -1,11 +1,15 @@
 import type { Context } from 'hono'
 import { D1SqlDatabase } from '../adapters/d1-database'
 import { S3ObjectStore } from '../adapters/s3-store'
-import { SqlStateStore } from '../adapters/sql-state'
+import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
+import { FetchWebhookTransport } from '../adapters/webhook-fetch'
+import { systemClock } from '../core/clock'
 import { sha256Hex } from '../core/encoding'
 import { jsonLogger, type Log } from '../core/log'
 import { type SettingSource, secretValues } from '../core/settings'
 import { buildKeyRing } from '../core/token/keys'
+import { WebhookDispatcher } from '../core/webhooks/dispatcher'
+import { deliverUntil } from '../core/webhooks/sending'
 import { assembleServices, type Services } from '../http/services'
 import { LargeChunkObjectStore } from './large-chunks'
 import { type Env, readWorkerSettings } from './settings'
@@ -16,15 +20,38 @@ function workerLogger(env: SettingSource): Log {
 }
 
 /**
+ * How long a Worker keeps sending webhooks after an answer: waitUntil lives
+ * about 30 s past the response, so the first retry (5 s after a quick
+ * refusal) still fits; later ones wait for the cron.
+ */
+const SEND_AFTER_ANSWER_MS = 25_000
+
+export interface WorkerRuntime {
+  services: Services
+  /** Sends the webhook outbox: from waitUntil after answers, and from the cron. */
+  dispatcher: WebhookDispatcher
+}
+
+/**
  * The Worker's wiring: bindings and secrets in, the same Services the Node
  * entry builds out. Throws ConfigError when a setting is missing or bad.
  */
-export async function buildServices(env: Env): Promise<Services> {
+export async function buildServices(env: Env): Promise<WorkerRuntime> {
   const settings = readWorkerSettings(env)
   const log = workerLogger(env)
-  return assembleServices({
+  const db = new D1SqlDatabase(settings.db)
+  const webhooks = new SqlWebhookStore(db)
+  const webhookTransport = new FetchWebhookTransport()
+  const dispatcher = new WebhookDispatcher({
+    store: webhooks,
+    transport: webhookTransport,
+    policy: settings.config.webhookAllowedHosts,
+    clock: systemClock,
+    log,
+  })
+  const services = assembleServices({
     config: settings.config,
-    state: new SqlStateStore(new D1SqlDatabase(settings.db)),
+    state: new SqlStateStore(db),
     objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3)),
     keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
     adminKeyHash: await sha256Hex(settings.adminApiKey),
@@ -34,6 +61,16 @@ export async function buildServices(env: Env): Promise<Services> {
     // has been returned: waitUntil keeps the isolate alive until it is done.
     defer: (c: Context, work: Promise<unknown>) =>
       c.executionCtx.waitUntil(work.catch((error: unknown) => log('bookkeeping failed', { error: String(error) }))),
+    events: new SqlEventStore(db),
+    webhooks,
+    webhookTransport,
+    sendWebhooks: (c: Context) =>
+      c.executionCtx.waitUntil(
+        deliverUntil(dispatcher, systemClock, systemClock.now() + SEND_AFTER_ANSWER_MS).catch((error: unknown) =>
+          log('webhook delivery failed', { error: String(error) }),
+        ),
+      ),
     log,
   })
+  return { services, dispatcher }
 }

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { appConfig } from '../../src/core/config'
 import { ConfigError } from '../../src/core/errors'
 import { namesReadBy, readSettings, requireSettings, SETTING_LIST, type SettingRow, secretValues } from '../../src/core/settings'
+import { DEFAULT_RECEIVER_POLICY, parseReceiverPolicy } from '../../src/core/webhooks/receivers'
 
 // The settings table is the one definition: these tests hold the README's
 // configuration table and wrangler.toml to it, and its readers to the rules.
@@ -109,6 +110,9 @@ describe('reading settings', () => {
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
       rateLimit: 120,
+      eventAddress: 'truncated',
+      eventRetention: 90,
+      webhookAllowedHosts: DEFAULT_RECEIVER_POLICY,
       s3: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
@@ -129,6 +133,9 @@ describe('reading settings', () => {
           S3_ACCESS_KEY_ID: 'id',
           S3_SECRET_ACCESS_KEY: 'secret',
           S3_FORCE_PATH_STYLE: 'true',
+          EVENT_ADDRESS: 'full',
+          EVENT_RETENTION: '7',
+          WEBHOOK_ALLOWED_HOSTS: 'loopback, hooks.example.com, 10.1.0.0/16',
         },
         'workers',
       ),
@@ -140,6 +147,9 @@ describe('reading settings', () => {
       maxLinkTtl: 60,
       resumeGrace: 0,
       rateLimit: 0,
+      eventAddress: 'full',
+      eventRetention: 7,
+      webhookAllowedHosts: parseReceiverPolicy('loopback,hooks.example.com,10.1.0.0/16', 'WEBHOOK_ALLOWED_HOSTS'),
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',
@@ -176,6 +186,11 @@ describe('reading settings', () => {
     ['S3_ENDPOINT', { S3_BUCKET: 'b', S3_ENDPOINT: '::' }],
     ['S3_SECRET_ACCESS_KEY', { S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'id' }],
     ['S3_FORCE_PATH_STYLE', { S3_BUCKET: 'b', S3_FORCE_PATH_STYLE: 'maybe' }],
+    ['EVENT_ADDRESS', { EVENT_ADDRESS: 'partial' }],
+    ['EVENT_RETENTION', { EVENT_RETENTION: '0' }],
+    ['WEBHOOK_ALLOWED_HOSTS', { WEBHOOK_ALLOWED_HOSTS: 'intranet!' }],
+    ['WEBHOOK_ALLOWED_HOSTS', { WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/33' }],
+    ['WEBHOOK_ALLOWED_HOSTS', { WEBHOOK_ALLOWED_HOSTS: ' , ' }],
   ])('a bad %s is named', (setting, env) => {
     const error = thrown(() => appConfig(readSettings(env, 'node'), null))
     expect(error).toBeInstanceOf(ConfigError)

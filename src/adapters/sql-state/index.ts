@@ -1,1 +1,3 @@
+export { SqlEventStore } from './events'
 export { SqlStateStore } from './store'
+export { SqlWebhookStore } from './webhooks'

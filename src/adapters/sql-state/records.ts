@@ -164,7 +164,12 @@ export class SqlRecordStore implements RecordStore {
     if (change.note !== undefined) columns.push(['note', change.note])
     if (change.token) {
       const { version, issuedAt, expiresAt, maxDownloads } = change.token
-      columns.push(['token_version', version], ['token_issued_at', issuedAt], ['token_expires_at', expiresAt], ['token_max_downloads', maxDownloads])
+      columns.push(
+        ['token_version', version],
+        ['token_issued_at', issuedAt],
+        ['token_expires_at', expiresAt],
+        ['token_max_downloads', maxDownloads],
+      )
     }
     if (columns.length === 0) return true
     // A lower limit holds only if no download was counted past it meanwhile

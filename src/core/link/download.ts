@@ -4,7 +4,7 @@ import { FuselinkError } from '../errors'
 import { meterStream } from '../http/metered-stream'
 import { parseRange } from '../http/range'
 import { newId } from '../ids'
-import type { LinkTarget } from '../model'
+import type { LinkRecord, LinkTarget } from '../model'
 import { ObjectMissingError, type ObjectStore, type RecordStore, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
@@ -31,6 +31,19 @@ export interface DownloadRequest {
   ifNoneMatch: string | null
   /** False for HEAD, prefetches and previews: answer with headers only and consume nothing. */
   consume: boolean
+  /** Told when the transfer starts and ends, for the link's audit events. */
+  observer?: DownloadObserver
+}
+
+/**
+ * What a download tells about itself as it goes (docs/api.md, "Events").
+ * `started`: admitted and storage answered, the first byte is about to
+ * leave. `ended`: settled; `complete` when every byte asked for went out.
+ * Neither may throw; what `ended` returns is part of the download's `ended`.
+ */
+export interface DownloadObserver {
+  started(link: LinkRecord, mode: DownloadMode): void
+  ended(link: LinkRecord, sent: number, complete: boolean): Promise<void> | void
 }
 
 export type DownloadResult =
@@ -90,14 +103,14 @@ async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode,
   if (mode === 'resume') {
     for (let trims = 0; ; trims++) {
       const id = newId()
-      if (await deps.state.startTransfer({ ...base, id, mode })) return { id, grant }
+      if (await deps.state.startTransfer({ ...base, id, mode })) return { id, grant, mode }
       if (trims === MAX_TRIMS || !(await deps.state.makeRoom(link.id, start, giveBackCap(file.size)))) break
     }
   }
   // A fresh download; or a resume too big for what is left, which may still
   // be served as a new download if the link has one left.
   const id = newId()
-  if (await deps.state.startTransfer({ ...base, id, mode: 'fresh' })) return { id, grant }
+  if (await deps.state.startTransfer({ ...base, id, mode: 'fresh' })) return { id, grant, mode: 'fresh' as const }
   // Another request won the race, or the link changed: say which.
   const fresh = await deps.state.getLinkTarget(link.id)
   const again = fresh ? decideStart(fresh.link, fresh.file, 0, deps.clock.now(), deps.resumeGrace) : null
@@ -141,11 +154,14 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
     if (error instanceof ObjectMissingError) throw new FuselinkError('file_gone', 'The file is no longer in storage.')
     throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
   }
+  request.observer?.started(link, transfer.mode)
+  const told = (sent: number) => () => request.observer?.ended(link, sent, sent >= length)
 
   if ('bytes' in object && object.bytes.byteLength <= transfer.grant) {
     // Read whole and covered by the first grant: handed to the response in one
     // write, which is what a meter would count the moment it passed it on.
-    return { status, target, etag, start, end, body: object.bytes, ended: deps.state.settleTransfer(transfer.id, object.bytes.byteLength) }
+    const sent = object.bytes.byteLength
+    return { status, target, etag, start, end, body: object.bytes, ended: deps.state.settleTransfer(transfer.id, sent).then(told(sent)) }
   }
   const source = 'bytes' in object ? new Blob([object.bytes]).stream() : object.body
   const grants = new TransferGrants(deps, { id: transfer.id, linkId: link.id, length, cap: giveBackCap(file.size) }, transfer.grant)
@@ -154,7 +170,10 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
     allow: (total) => grants.allow(total),
     // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
     end: (sent, how) =>
-      how === 'failed' && sent === 0 && length > 0 ? deps.state.cancelTransfer(transfer.id) : deps.state.settleTransfer(transfer.id, sent),
+      (how === 'failed' && sent === 0 && length > 0
+        ? deps.state.cancelTransfer(transfer.id)
+        : deps.state.settleTransfer(transfer.id, sent)
+      ).then(told(sent)),
     progress: () => {
       const at = deps.clock.now()
       if (at < renewAt) return

@@ -1,9 +1,11 @@
 import type { TransferLedger } from './ledger'
 import type { RecordStore } from './records'
 
+export * from './events'
 export * from './ledger'
 export * from './objects'
 export * from './records'
+export * from './webhooks'
 
 /** What the entries fill for state: the records and the transfer ledger, over one database. */
 export type StateStore = RecordStore & TransferLedger

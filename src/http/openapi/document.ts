@@ -20,8 +20,13 @@ Lists answer \`{"items": [...], "nextCursor": ...}\`, newest first: pass \`nextC
 
 const TAGS = [
   { name: 'Files', description: 'Upload files, or register objects already in the bucket; list, read and delete them.' },
-  { name: 'Links', description: 'Issue links to files, watch their live counters, revoke them.' },
+  { name: 'Links', description: 'Issue links to files, change them, watch their live counters and events, revoke them.' },
   { name: 'Keys', description: 'API keys for programs and people: create one, disable one.' },
+  {
+    name: 'Webhooks',
+    description:
+      'Be told when your links are downloaded, used up or expire: signed deliveries (Standard Webhooks), retried for over a day.',
+  },
   {
     name: 'Recipients',
     description:

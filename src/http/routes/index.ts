@@ -7,6 +7,7 @@ import * as uploadFile from './files/upload'
 import * as createKey from './keys/create'
 import * as disableKey from './keys/disable'
 import * as createLink from './links/create'
+import * as linkEvents from './links/events'
 import * as getLink from './links/get'
 import * as listLinks from './links/list'
 import * as revokeLink from './links/revoke'
@@ -20,6 +21,11 @@ import * as favicon from './system/favicon'
 import * as health from './system/health'
 import * as jwks from './system/jwks'
 import * as openapi from './system/openapi'
+import * as createWebhook from './webhooks/create'
+import * as deleteWebhook from './webhooks/delete'
+import * as webhookDeliveries from './webhooks/deliveries'
+import * as listWebhooks from './webhooks/list'
+import * as testWebhook from './webhooks/test'
 
 /** Every route of the service, one file each; the API document lists them in this order. */
 export const ROUTES: readonly RouteModule[] = [
@@ -32,10 +38,16 @@ export const ROUTES: readonly RouteModule[] = [
   listLinks,
   getLink,
   updateLink,
+  linkEvents,
   revokeLink,
   revokeLinkByToken,
   createKey,
   disableKey,
+  createWebhook,
+  listWebhooks,
+  deleteWebhook,
+  testWebhook,
+  webhookDeliveries,
   landing,
   download,
   jwks,

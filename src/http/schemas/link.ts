@@ -22,7 +22,11 @@ export const LinkSchema = z
     notBefore: nullableTime('Before this time the link answers 403 `link_not_yet_valid`; `null` when not set.'),
     maxDownloads: z.number().int().nullable().openapi({ description: 'Downloads the link allows; `null`: no limit.', example: 3 }),
     downloads: z.number().int().openapi({ description: 'Downloads counted so far (live).', example: 1 }),
-    remaining: z.number().int().nullable().openapi({ description: 'Downloads left (live); `null` for a link without a limit.', example: 2 }),
+    remaining: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Downloads left (live); `null` for a link without a limit.', example: 2 }),
     status: z.enum(['active', 'expired', 'revoked', 'exhausted', 'file_deleted']).openapi({
       description: 'Whether the link can still start a download, and if not, why.',
       example: 'active',
@@ -31,10 +35,10 @@ export const LinkSchema = z
       .string()
       .optional()
       .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
-    note: z
-      .string()
-      .optional()
-      .openapi({ description: "The owner's note about the link, never shown to recipients; absent when not set.", example: 'For the board' }),
+    note: z.string().optional().openapi({
+      description: "The owner's note about the link, never shown to recipients; absent when not set.",
+      example: 'For the board',
+    }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
   })

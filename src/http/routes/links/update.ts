@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { planLinkChange } from '../../../core/link/changes'
+import { writeEvents } from '../../events'
 import { API_KEY_PROBLEMS, BEARER, json, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { linkJson } from '../../present'
@@ -36,6 +37,13 @@ export function register(app: RouteApp, services: Services) {
       throw new FuselinkError('invalid_request', `maxDownloads: at least the ${downloads} downloads already counted`)
     }
     const { link, file } = (await services.state.getLinkTarget(id))!
+    // A limit lowered to the downloads already counted leaves the link exhausted.
+    if (change.maxDownloads !== undefined) {
+      services.defer(
+        c,
+        writeEvents(services, c, () => services.events.noticeExhaustion(id, now)),
+      )
+    }
     return c.json({ ...linkJson(link, file, now, await linkAccess(services, link, c.req.url)), reissued }, 200)
   })
 }

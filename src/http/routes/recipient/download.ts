@@ -4,14 +4,15 @@ import { FuselinkError } from '../../../core/errors'
 import { contentDisposition } from '../../../core/http/disposition'
 import { isPrefetch, isPreviewer } from '../../../core/http/previewers'
 import { isResumeRange } from '../../../core/http/range'
-import { type DownloadResult, openDownload, resolveToken } from '../../../core/link/download'
+import { type DownloadResult, openDownload } from '../../../core/link/download'
+import { downloadObserver, recordEvent, recordRefusal } from '../../events'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { problemResponse } from '../../problem'
 import type { Services } from '../../services'
 import { FROM_PAGE } from '../../views/landing-page'
 import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
-import { showLanding } from './landing'
+import { landingFor } from './landing'
 
 const header = (name: string, description: string) => ({ name, in: 'header' as const, description, schema: { type: 'string' as const } })
 const described = (description: string) => ({ description, schema: { type: 'string' as const } })
@@ -115,8 +116,7 @@ async function download(services: Services, c: Context): Promise<Response> {
   const speculative = c.req.method === 'GET' && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
   if (speculative) {
     // A scanner or prefetch gets the page, which consumes nothing.
-    const target = await limited(services, c, () => resolveToken(downloadDeps(services), token))
-    return showLanding(services, c, token, target)
+    return landingFor(services, c, token)
   }
 
   const result = await limited(services, c, () =>
@@ -126,9 +126,14 @@ async function download(services: Services, c: Context): Promise<Response> {
       ifRange: c.req.header('if-range') ?? null,
       ifNoneMatch: c.req.header('if-none-match') ?? null,
       consume: !isHead,
+      observer: downloadObserver(services, c),
     }),
-  )
+  ).catch((error: unknown) => {
+    recordRefusal(services, c, token, error)
+    throw error
+  })
   if (result.status === 416) {
+    recordEvent(services, c, result.target.link.id, 'refused', { code: 'range_not_satisfiable' })
     const response = await problemResponse(c, new FuselinkError('range_not_satisfiable'))
     response.headers.set('Content-Range', `bytes */${result.target.file.size}`)
     return response

@@ -5,6 +5,7 @@ import { isPreviewer } from '../../../core/http/previewers'
 import { resolveToken } from '../../../core/link/download'
 import { decideStart, remainingDownloads } from '../../../core/link/policy'
 import type { LinkTarget } from '../../../core/model'
+import { recordEvent, recordRefusal } from '../../events'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import type { Services } from '../../services'
@@ -26,11 +27,12 @@ export const route = createRoute({
   },
 })
 
-export async function showLanding(services: Services, c: Context, token: string, target: LinkTarget): Promise<Response> {
+async function showLanding(services: Services, c: Context, token: string, target: LinkTarget): Promise<Response> {
   const { link, file } = target
   const now = services.clock.now()
   const decision = decideStart(link, file, 0, now, 0)
   if (!decision.ok) throw new FuselinkError(decision.code)
+  recordEvent(services, c, link.id, 'page_viewed')
   const body = await landingPage({
     token,
     // An unfurler may quote the page's text as well as its title.
@@ -44,10 +46,17 @@ export async function showLanding(services: Services, c: Context, token: string,
   return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
 }
 
-export function register(app: RouteApp, services: Services) {
-  app.openapi(route, async (c) => {
-    const token = c.req.param('token')
+/** The page for `token`, or the refusal that says why not (recorded as the link's event when the token names one). */
+export async function landingFor(services: Services, c: Context, token: string): Promise<Response> {
+  try {
     const target = await limited(services, c, () => resolveToken(downloadDeps(services), token))
-    return showLanding(services, c, token, target)
-  })
+    return await showLanding(services, c, token, target)
+  } catch (error) {
+    recordRefusal(services, c, token, error)
+    throw error
+  }
+}
+
+export function register(app: RouteApp, services: Services) {
+  app.openapi(route, (c) => landingFor(services, c, c.req.param('token')))
 }

@@ -1,0 +1,29 @@
+import type { Services } from './services'
+
+const DAY_MS = 86_400_000
+
+/**
+ * The periodic work of both runtimes (a timer on Node, the cron trigger on
+ * Workers), as of `now`: the ledger's sweep (docs/counting.md), events and
+ * finished webhook deliveries past EVENT_RETENTION, and the link.expired
+ * notices (docs/webhooks.md). Each step runs even when one before it failed;
+ * resolves to what each did, and to how many messages were queued.
+ */
+export async function maintain(services: Services, now: number): Promise<Record<string, number>> {
+  const retention = services.config.eventRetention * DAY_MS
+  const steps: [string, () => Promise<number>][] = [
+    ['expiredTransfers', async () => (await services.state.sweep(now)).expiredTransfers],
+    ['eventsRemoved', () => services.events.sweepEvents(now - retention)],
+    ['deliveriesRemoved', () => services.webhooks.sweepDeliveries(now - retention)],
+    ['queued', () => services.webhooks.noticeExpiries(now)],
+  ]
+  const done: Record<string, number> = {}
+  for (const [name, step] of steps) {
+    try {
+      done[name] = await step()
+    } catch (error) {
+      services.log('sweep step failed', { step: name, error: String(error) })
+    }
+  }
+  return done
+}
