@@ -81,14 +81,16 @@ async function main(): Promise<void> {
 
   answerBeforeBody(server as Server)
 
-  const sweep = setInterval(() => {
+  // Once at start (what a stop left behind: dead transfers, expiries, queued
+  // messages), then every minute.
+  const runSweep = () =>
     void maintain(services, Date.now()).then((done) => {
       if (done.queued) deliveries.kick()
     })
-  }, SWEEP_EVERY_MS)
-  sweep.unref()
-  // Messages queued before a restart go out now.
+  runSweep()
   deliveries.kick()
+  const sweep = setInterval(runSweep, SWEEP_EVERY_MS)
+  sweep.unref()
 
   const stop = () => {
     clearInterval(sweep)
