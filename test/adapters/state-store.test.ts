@@ -95,6 +95,8 @@ describe.each([
       fileId,
       ownerId: 'owner',
       filename: null,
+      message: null,
+      passwordHash: null,
       maxDownloads,
       size,
       downloads: 0,

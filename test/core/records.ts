@@ -27,6 +27,8 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     fileId: 'file000001',
     ownerId: 'owner',
     filename: null,
+    message: null,
+    passwordHash: null,
     maxDownloads: 1,
     size: 1000,
     downloads: 0,

@@ -13,6 +13,10 @@ const SENTENCES: Partial<Record<ErrorCode, string>> = {
   file_gone: 'The file behind this link has been deleted.',
   range_not_satisfiable: 'The requested part of the file does not exist.',
   rate_limited: 'Too many failed attempts from your network. Wait a minute and try again.',
+  password_required: 'This link is protected by a password. Open the link you were sent to enter it.',
+  wrong_password: 'That password is not right. Check it with the sender and try again.',
+  forbidden: 'This form can only be sent from its own page. Open the link again and send it from there.',
+  payload_too_large: 'What was sent is too large.',
   storage_unavailable: 'The file cannot be reached right now. Nothing was counted; try again in a moment.',
   not_found: 'There is nothing at this address.',
 }

@@ -14,6 +14,14 @@ export interface LandingView {
   now: number
   remaining: number
   maxDownloads: number
+  /** Who shared it (a username or a key's name); null for previewers, or when unknown. */
+  senderName: string | null
+  /** The sender's words to the recipient; null for previewers, or when none. */
+  message: string | null
+  /** The form asks for the link password. */
+  passwordProtected: boolean
+  /** The page comes back after a wrong password. */
+  wrongPassword: boolean
 }
 
 /**
@@ -29,6 +37,8 @@ export function landingPage(view: LandingView) {
     html`<div class="card">
 <p class="eyebrow">A file has been shared with you</p>
 <h1 id="file-name">${view.filename ?? 'A file'}</h1>
+${view.senderName ? html`<p id="sender">Shared by <strong>${view.senderName}</strong></p>` : ''}
+${view.message ? html`<blockquote id="message">${view.message}</blockquote>` : ''}
 <dl>
 <dt>Size</dt>
 <dd>${humanSize(view.size)}</dd>
@@ -38,6 +48,13 @@ export function landingPage(view: LandingView) {
 <dd class="status">${view.remaining} of ${view.maxDownloads}</dd>
 </dl>
 <form method="post" action="../d/${view.token}?${FROM_PAGE.name}=${FROM_PAGE.value}">
+${
+  view.passwordProtected
+    ? html`${view.wrongPassword ? html`<p class="error" role="alert">That password is not right.</p>` : ''}
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="off" required>`
+    : ''
+}
 <button type="submit" aria-describedby="file-name">Download</button>
 </form>
 <p class="muted small">Each download counts against the link's limit. If a download is interrupted, your browser or download manager can resume it without using another.</p>

@@ -6,8 +6,8 @@ import { ASSETS } from '../assets/bundle.generated'
 // the pages work without JavaScript and under a strict Content-Security-Policy.
 const LOCAL_TIME = ASSETS['local-time.js']!
 export const PAGE_STYLE = `
-:root{color-scheme:light dark;--fg:#1b1d21;--muted:#545b69;--bg:#f4f5f8;--card:#fff;--accent:#1f4fd1;--accent-fg:#fff;--line:#dde1e8}
-@media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a9afbb;--bg:#121418;--card:#1c1f25;--accent:#8fb0ff;--accent-fg:#0b1530;--line:#2d313a}}
+:root{color-scheme:light dark;--fg:#1b1d21;--muted:#545b69;--bg:#f4f5f8;--card:#fff;--accent:#1f4fd1;--accent-fg:#fff;--line:#dde1e8;--error:#b3261e}
+@media (prefers-color-scheme:dark){:root{--fg:#e9ebef;--muted:#a9afbb;--bg:#121418;--card:#1c1f25;--accent:#8fb0ff;--accent-fg:#0b1530;--line:#2d313a;--error:#ffb4ab}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
@@ -24,6 +24,11 @@ button{font:inherit;font-weight:600;width:100%;min-height:3rem;padding:.8rem 1re
 button:hover{filter:brightness(1.08)}
 button:focus-visible{outline:3px solid var(--fg);outline-offset:3px}
 .status{font-variant-numeric:tabular-nums}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input{font:inherit;width:100%;padding:.6rem .7rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
+input:focus-visible{outline:3px solid var(--accent);outline-offset:1px}
+form.stack button,label+input+button{margin-top:1rem}
+.error{color:var(--error);font-weight:600}
 footer{margin-top:1rem;text-align:center;font-size:.85rem}
 @media (max-width:24rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
 `

@@ -26,22 +26,41 @@ export const route = createRoute({
   },
 })
 
-export async function showLanding(services: Services, c: Context, token: string, target: LinkTarget): Promise<Response> {
+export interface LandingAnswer {
+  /** 200, or the refusal a person gets the page again with (a link password missing or wrong). */
+  status: 200 | 401 | 403
+  wrongPassword: boolean
+}
+
+export async function showLanding(
+  services: Services,
+  c: Context,
+  token: string,
+  target: LinkTarget,
+  answer: LandingAnswer = { status: 200, wrongPassword: false },
+): Promise<Response> {
   const { link, file } = target
   const now = services.clock.now()
   const decision = decideStart(link, file, 0, now, 0)
   if (!decision.ok) throw new FuselinkError(decision.code)
+  // An unfurler may quote the page's text as well as its title: it learns nothing of the file or the sender.
+  const previewer = isPreviewer(c.req.header('user-agent'))
+  const protectedLink = link.passwordHash !== null
   const body = await landingPage({
     token,
-    // An unfurler may quote the page's text as well as its title.
-    filename: isPreviewer(c.req.header('user-agent')) ? null : (link.filename ?? file.name),
+    // A password-protected link names its file only to those who have the password (in the download).
+    filename: previewer || protectedLink ? null : (link.filename ?? file.name),
     size: file.size,
     expiresAt: link.expiresAt,
     now,
     remaining: link.maxDownloads - link.downloads,
     maxDownloads: link.maxDownloads,
+    senderName: previewer ? null : await services.state.ownerName(link.ownerId),
+    message: previewer ? null : link.message,
+    passwordProtected: protectedLink,
+    wrongPassword: answer.wrongPassword,
   })
-  return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
+  return c.html(body, answer.status, { 'Cache-Control': 'private, no-store' })
 }
 
 export function register(app: RouteApp, services: Services) {
