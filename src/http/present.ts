@@ -42,5 +42,6 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     ...(link.filename !== null ? { filename: link.filename } : {}),
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    lastDownloadAt: isoOrNull(link.lastDownloadAt),
   }
 }

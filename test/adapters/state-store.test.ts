@@ -104,6 +104,7 @@ describe.each([
       notBefore: null,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     })
     return id
   }

@@ -36,6 +36,7 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
     ...overrides,
   }
 }
