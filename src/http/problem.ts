@@ -5,7 +5,7 @@ import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
 /** Recipient routes answer people with a page when they ask for HTML (API.md, "Errors"). */
-function wantsHtml(c: Context): boolean {
+export function wantsHtml(c: Context): boolean {
   const path = c.req.path
   if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false
   return /\btext\/html\b/i.test(c.req.header('accept') ?? '')

@@ -31,9 +31,7 @@ export const LinkSchema = z
       .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
-    lastDownloadAt: nullableTime(
-      'When the last counted download started (resumes are not downloads); `null` before the first.',
-    ),
+    lastDownloadAt: nullableTime('When the last counted download started (resumes are not downloads); `null` before the first.'),
   })
   .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
 

@@ -7,7 +7,9 @@ import { decideStart } from '../../../core/link/policy'
 import type { LinkTarget } from '../../../core/model'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { wantsHtml } from '../../problem'
 import type { Services } from '../../services'
+import { notYetValidPage } from '../../views/error-page'
 import { landingPage } from '../../views/landing-page'
 import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
 
@@ -30,11 +32,19 @@ export async function showLanding(services: Services, c: Context, token: string,
   const { link, file } = target
   const now = services.clock.now()
   const decision = decideStart(link, file, 0, now, 0)
-  if (!decision.ok) throw new FuselinkError(decision.code)
+  if (!decision.ok) {
+    // A person is told when the link opens; a program gets the problem.
+    if (decision.code === 'link_not_yet_valid' && link.notBefore !== null && wantsHtml(c)) {
+      return c.html(await notYetValidPage(link.notBefore, now), 403, { 'Cache-Control': 'private, no-store' })
+    }
+    throw new FuselinkError(decision.code)
+  }
   const body = await landingPage({
     token,
     // An unfurler may quote the page's text as well as its title.
-    filename: isPreviewer(c.req.header('user-agent')) ? null : (link.filename ?? file.name),
+    visible: isPreviewer(c.req.header('user-agent'))
+      ? null
+      : { filename: link.filename ?? file.name, contentType: file.contentType, sender: null, message: null },
     size: file.size,
     expiresAt: link.expiresAt,
     now,
