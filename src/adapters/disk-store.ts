@@ -27,7 +27,7 @@ async function readChunk(fd: number, position: number, end: number): Promise<Uin
   return bytesRead === want ? buffer : buffer.subarray(0, bytesRead)
 }
 
-/** A body whose bytes are already in hand. */
+/** ENOENT: the object is not there. */
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
 }

@@ -4,7 +4,7 @@ import { FuselinkError, toProblem } from '../core/errors'
 import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
-/** Recipient routes answer people with a page when they ask for HTML (API.md, "Errors"). */
+/** Recipient routes answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
 export function wantsHtml(c: Context): boolean {
   const path = c.req.path
   if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false
