@@ -82,7 +82,8 @@ export function shareScreen(options: ShareOptions) {
     'share',
     'Share files',
     'Upload files, choose how long and how many times they can be downloaded, and send the link.',
-    html`<div class="dropzone" id="dropzone">
+    html`<div class="results" id="link-results"></div>
+<div class="dropzone" id="dropzone">
 ${icon('upload', 32)}
 <p class="drop-title" id="drop-title">Drop files here</p>
 <p class="muted drop-or">or</p>
@@ -91,7 +92,6 @@ ${icon('upload', 32)}
 <p class="muted small">Up to ${humanSize(options.maxUploadBytes)} each.</p>
 </div>
 <ul class="uploads" id="upload-list" aria-label="Files to share"></ul>
-${linkForm(options)}
-<div class="results" id="link-results"></div>`,
+${linkForm(options)}`,
   )
 }

@@ -80,8 +80,9 @@ export function mountShare(go: (screen: string) => void): ShareScreen {
     submit.disabled = pending !== null
     cancel.hidden = !replacing && !items.some((item) => item.file === null)
     dropzone.hidden = replacing !== null || items.some((item) => item.file === null)
-    dropzone.classList.toggle('compact', items.length > 0)
-    byId('drop-title').textContent = items.length > 0 ? 'Drop more files here, or' : 'Drop files here'
+    const more = items.length > 0 || results.children.length > 0
+    dropzone.classList.toggle('compact', more)
+    byId('drop-title').textContent = more ? 'Share more: drop files here, or' : 'Drop files here'
   }
 
   function row(name: string, size: number, contentType: string): Pick<Item, 'row' | 'bar' | 'status' | 'action'> {
