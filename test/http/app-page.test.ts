@@ -49,7 +49,7 @@ describe('the app at /', () => {
     expect(html).toMatch(/name="downloads" id="downloads-1" value="1">.*name="downloads" id="downloads-3" value="3" checked>/s)
   })
 
-  test('loads its script and stylesheet from this origin, relative to the page, under the CSP; says the upload limit', async () => {
+  test('loads its script and stylesheet from /assets/ of this origin, under the CSP; says the upload limit', async () => {
     const { response, html } = await home({ MAX_UPLOAD_BYTES: '104857600' })
     const csp = response.headers.get('content-security-policy')!
     expect(csp).toContain("script-src 'self'")
@@ -57,10 +57,10 @@ describe('the app at /', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i)
     expect(html).toContain('Up to 105 MB each.')
     expect(html).toContain('data-max-upload-bytes="104857600"')
-    const assets = [...html.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]!)
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)
     expect(assets).toHaveLength(2)
     for (const asset of assets) {
-      const served = await fixture!.app.request(`http://fuselink.test/${asset}`)
+      const served = await fixture!.app.request(`http://fuselink.test${asset}`)
       expect(served.status).toBe(200)
       expect(served.headers.get('content-type')).toMatch(asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/)
       expect(served.headers.get('cache-control')).toContain('immutable')

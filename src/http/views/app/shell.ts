@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html'
 import { logoSvg } from '../../../core/ui/icons'
-import { ASSETS } from '../../assets/bundle.generated'
+import { assetPath } from '../../assets/paths'
 import { PAGE_STYLE } from '../layout'
 import { accountScreen, filesScreen, keysScreen, linksScreen, usersScreen } from './lists'
 import { icon } from './parts'
@@ -16,9 +16,6 @@ const NAV = [
   { screen: 'account', label: 'Account', icon: 'user' },
 ] as const
 
-// Relative to the page at /, like every address the browser code uses, so
-// that a proxy may serve the app under a path of its own.
-const asset = (name: string) => `assets/${ASSETS[name]!.file}`
 
 /**
  * The app at `/`: the sign-in form and every screen, rendered here, shown by
@@ -36,8 +33,8 @@ export function appPage(options: ShareOptions) {
 <meta name="color-scheme" content="light dark">
 <title>fuselink</title>
 <style>${raw(PAGE_STYLE)}</style>
-<link rel="stylesheet" href="${asset('app.css')}">
-<script src="${asset('app.js')}" defer></script>
+<link rel="stylesheet" href="${assetPath('app.css')}">
+<script src="${assetPath('app.js')}" defer></script>
 </head>
 <body class="app booting" data-max-link-ttl="${options.maxLinkTtl}" data-max-upload-bytes="${options.maxUploadBytes}">
 <noscript><main><div class="card"><h1>fuselink needs JavaScript</h1><p>This app needs JavaScript to sign in and upload. Links people send you work without it.</p></div></main></noscript>
