@@ -102,6 +102,8 @@ export interface LinkRecord {
   notBefore: number | null
   expiresAt: number
   revokedAt: number | null
+  /** When its last counted download started; null before the first. */
+  lastDownloadAt: number | null
 }
 
 /** A link with its file, as a download needs them. */

@@ -47,6 +47,7 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     passwordProtected: link.passwordHash !== null,
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    lastDownloadAt: isoOrNull(link.lastDownloadAt),
   }
 }
 

@@ -70,6 +70,7 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
   })
   return `l${n}`
 }

@@ -106,6 +106,7 @@ describe.each([
       notBefore: null,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     })
     return id
   }

@@ -38,6 +38,7 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
     ...overrides,
   }
 }

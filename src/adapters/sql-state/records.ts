@@ -113,8 +113,8 @@ export class SqlRecordStore implements RecordStore {
   async insertLink(link: LinkRecord): Promise<void> {
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO links (id, file_id, owner_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at, last_download_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
@@ -130,6 +130,7 @@ export class SqlRecordStore implements RecordStore {
         link.notBefore,
         link.expiresAt,
         link.revokedAt,
+        link.lastDownloadAt,
       ),
     ])
   }

@@ -60,6 +60,7 @@ export interface LinkRow {
   not_before: number | null
   expires_at: number
   revoked_at: number | null
+  last_download_at: number | null
 }
 
 export const toKey = (r: KeyRow): KeyWithOwner => ({
@@ -119,10 +120,11 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   notBefore: r.not_before,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  lastDownloadAt: r.last_download_at,
 })
 
 export const LINK_COLUMNS =
-  'l.id, l.file_id, l.owner_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
+  'l.id, l.file_id, l.owner_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, l.last_download_at'
 export const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'
 
 export const USER_COLUMNS = 'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled_at'

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../openapi/routes'
+import * as home from './app/home'
 import * as deleteFile from './files/delete'
 import * as getFile from './files/get'
 import * as importFile from './files/import'
@@ -62,6 +63,7 @@ export const ROUTES: readonly RouteModule[] = [
   acceptInvite,
   landing,
   download,
+  home,
   jwks,
   health,
   openapi,

@@ -39,6 +39,7 @@ export const LinkSchema = z
     passwordProtected: z.boolean().openapi({ description: 'Whether downloading needs the link password.', example: false }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
+    lastDownloadAt: nullableTime('When the last counted download started (resumes are not downloads); `null` before the first.'),
   })
   .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
 

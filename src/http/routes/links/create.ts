@@ -65,6 +65,7 @@ export function register(app: RouteApp, services: Services) {
       notBefore,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     }
     await services.state.insertLink(link)
     const access = await linkAccess(services, link, c.req.url)

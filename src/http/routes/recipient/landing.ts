@@ -7,7 +7,9 @@ import { decideStart } from '../../../core/link/policy'
 import type { LinkTarget } from '../../../core/model'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { wantsHtml } from '../../problem'
 import type { Services } from '../../services'
+import { notYetValidPage } from '../../views/error-page'
 import { landingPage } from '../../views/landing-page'
 import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
 
@@ -42,21 +44,31 @@ export async function showLanding(
   const { link, file } = target
   const now = services.clock.now()
   const decision = decideStart(link, file, 0, now, 0)
-  if (!decision.ok) throw new FuselinkError(decision.code)
-  // An unfurler may quote the page's text as well as its title: it learns nothing of the file or the sender.
-  const previewer = isPreviewer(c.req.header('user-agent'))
+  if (!decision.ok) {
+    // A person is told when the link opens; a program gets the problem.
+    if (decision.code === 'link_not_yet_valid' && link.notBefore !== null && wantsHtml(c)) {
+      return c.html(await notYetValidPage(link.notBefore, now), 403, { 'Cache-Control': 'private, no-store' })
+    }
+    throw new FuselinkError(decision.code)
+  }
   const protectedLink = link.passwordHash !== null
   const body = await landingPage({
     token,
-    // A password-protected link names its file only to those who have the password (in the download).
-    filename: previewer || protectedLink ? null : (link.filename ?? file.name),
+    // An unfurler may quote the page's text as well as its title: it learns
+    // nothing of the file or the sender. A password-protected link names its
+    // file only to those who have the password (in the download).
+    visible: isPreviewer(c.req.header('user-agent'))
+      ? null
+      : {
+          file: protectedLink ? null : { filename: link.filename ?? file.name, contentType: file.contentType },
+          sender: await services.state.ownerName(link.ownerId),
+          message: link.message,
+        },
     size: file.size,
     expiresAt: link.expiresAt,
     now,
     remaining: link.maxDownloads - link.downloads,
     maxDownloads: link.maxDownloads,
-    senderName: previewer ? null : await services.state.ownerName(link.ownerId),
-    message: previewer ? null : link.message,
     passwordProtected: protectedLink,
     wrongPassword: answer.wrongPassword,
   })
