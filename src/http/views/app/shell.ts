@@ -16,7 +16,6 @@ const NAV = [
   { screen: 'account', label: 'Account', icon: 'user' },
 ] as const
 
-
 /**
  * The app at `/`: the sign-in form and every screen, rendered here, shown by
  * src/web/app.ts once it knows who is signed in (GET /api/v1/me). Nothing in
