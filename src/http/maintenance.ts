@@ -4,15 +4,17 @@ const DAY_MS = 86_400_000
 
 /**
  * The periodic work of both runtimes (a timer on Node, the cron trigger on
- * Workers), as of `now`: the ledger's sweep (docs/counting.md), events and
- * finished webhook deliveries past EVENT_RETENTION, and the link.expired
- * notices (docs/webhooks.md). Each step runs even when one before it failed;
- * resolves to what each did, and to how many messages were queued.
+ * Workers), as of `now`: the ledger's sweep (docs/counting.md), ended
+ * sessions and used setup and invite links, events and finished webhook
+ * deliveries past EVENT_RETENTION, and the link.expired notices
+ * (docs/webhooks.md). Each step runs even when one before it failed;
+ * resolves to the counts the steps report, and to how many messages were queued.
  */
 export async function maintain(services: Services, now: number): Promise<Record<string, number>> {
   const retention = services.config.eventRetention * DAY_MS
-  const steps: [string, () => Promise<number>][] = [
+  const steps: [string, () => Promise<number | null>][] = [
     ['expiredTransfers', async () => (await services.state.sweep(now)).expiredTransfers],
+    ['accounts', () => services.state.sweepAccounts(now).then(() => null)],
     ['eventsRemoved', () => services.events.sweepEvents(now - retention)],
     ['deliveriesRemoved', () => services.webhooks.sweepDeliveries(now - retention)],
     ['queued', () => services.webhooks.noticeExpiries(now)],
@@ -20,7 +22,8 @@ export async function maintain(services: Services, now: number): Promise<Record<
   const done: Record<string, number> = {}
   for (const [name, step] of steps) {
     try {
-      done[name] = await step()
+      const count = await step()
+      if (count !== null) done[name] = count
     } catch (error) {
       services.log('sweep step failed', { step: name, error: String(error) })
     }

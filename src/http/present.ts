@@ -1,10 +1,13 @@
 import type { z } from '@hono/zod-openapi'
 import type { LinkEvent } from '../core/events/model'
 import { linkStatus, remainingDownloads } from '../core/link/policy'
-import type { FileRecord, LinkRecord } from '../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, UserRecord } from '../core/model'
 import type { DeliveryRecord, WebhookRecord } from '../core/webhooks/events'
+import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
+import type { UserSchema } from './schemas/account'
 import type { EventSchema } from './schemas/event'
 import type { FileSchema } from './schemas/file'
+import type { KeySchema } from './schemas/key'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
 import type { DeliverySchema, WebhookSchema } from './schemas/webhook'
 
@@ -45,8 +48,32 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     status: linkStatus(link, file, now),
     ...(link.filename !== null ? { filename: link.filename } : {}),
     ...(link.note ? { note: link.note } : {}),
+    message: link.message,
+    passwordProtected: link.passwordHash !== null,
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    lastDownloadAt: isoOrNull(link.lastDownloadAt),
+  }
+}
+
+export function userJson(user: UserRecord): z.infer<typeof UserSchema> {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    createdAt: iso(user.createdAt),
+    disabledAt: isoOrNull(user.disabledAt),
+  }
+}
+
+export function keyJson(key: KeyWithOwner): z.infer<typeof KeySchema> {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    owner: key.owner ? { ...key.owner, name: key.ownerName ?? (key.owner.id === BOOTSTRAP_KEY_ID ? BOOTSTRAP_KEY_NAME : null) } : null,
+    createdAt: iso(key.createdAt),
+    disabledAt: isoOrNull(key.disabledAt),
   }
 }
 

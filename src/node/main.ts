@@ -12,6 +12,7 @@ import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
 import { jsonLogger } from '../core/log'
 import { secretValues } from '../core/settings'
+import { makeSetupUrl, SETUP_URL_PREFIX } from '../core/setup-link'
 import { WebhookDispatcher } from '../core/webhooks/dispatcher'
 import { DeliveryLoop, type SetTimer } from '../core/webhooks/sending'
 import { createApp } from '../http/app'
@@ -57,12 +58,17 @@ async function main(): Promise<void> {
   })
   const deliveries = new DeliveryLoop(dispatcher, systemClock, unrefTimer, log)
 
+  const print = (line: string) => process.stdout.write(`${line}\n`)
+  const adminKeyHash = await loadAdminKeyHash(config, state, print)
+  // On every start while no user exists: a fresh link, each valid SETUP_TTL.
+  if (!(await state.hasUsers())) print(`${SETUP_URL_PREFIX}${await makeSetupUrl(keys, config.publicUrl!, Date.now(), config.setupTtl)}`)
+
   const services = assembleServices({
     config,
     state,
     objects,
     keys,
-    adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
+    adminKeyHash,
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
     events: new SqlEventStore(database),

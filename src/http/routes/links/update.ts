@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { planLinkChange } from '../../../core/link/changes'
 import { writeEvents } from '../../events'
-import { API_KEY_PROBLEMS, BEARER, json, jsonBody, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, json, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { linkJson } from '../../present'
 import { idParam } from '../../schemas/ids'
@@ -21,7 +21,7 @@ export const route = createRoute({
   request: { params: idParam('link'), body: jsonBody(UpdateBody) },
   responses: {
     200: json(UpdatedLinkSchema, 'The link as changed, with its current token and URLs.'),
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'not_found', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'not_found', 'payload_too_large']),
   },
 })
 

@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { newId } from '../../../core/ids'
+import { ownerOf } from '../../../core/model'
 import { checkReceiver, receiverUrlProblem } from '../../../core/webhooks/receivers'
 import { newWebhookSecret } from '../../../core/webhooks/signature'
-import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { webhookJson } from '../../present'
 import { CreatedWebhookSchema, CreateWebhookBody } from '../../schemas/webhook'
@@ -23,14 +24,14 @@ export const route = createRoute({
   request: { body: jsonBody(CreateWebhookBody) },
   responses: {
     201: { ...json(CreatedWebhookSchema, 'The webhook, with its signing secret.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'payload_too_large']),
   },
 })
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const { url, events } = c.req.valid('json')
-    const ownerId = c.get('principal').keyId
+    const ownerId = ownerOf(c.get('principal'))
     const problem = receiverUrlProblem(url)
     if (problem) throw new FuselinkError('invalid_request', `url: ${problem}`)
     const check = await checkReceiver(new URL(url), services.config.webhookAllowedHosts, (host) => services.webhookTransport.resolve(host))

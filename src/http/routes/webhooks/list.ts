@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { listOwner } from '../../middleware/auth'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { webhookJson } from '../../present'
@@ -24,7 +25,7 @@ export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const { limit, cursor } = c.req.valid('query')
     const principal = c.get('principal')
-    const page = await services.webhooks.listWebhooks({ limit, cursor, ownerId: principal.role === 'admin' ? undefined : principal.keyId })
+    const page = await services.webhooks.listWebhooks({ limit, cursor, ownerId: listOwner(principal) })
     return c.json({ items: page.items.map(webhookJson), nextCursor: page.nextCursor }, 200)
   })
 }

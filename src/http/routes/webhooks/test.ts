@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { newId } from '../../../core/ids'
-import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { deliveryJson } from '../../present'
 import { idParam } from '../../schemas/ids'
@@ -19,7 +19,7 @@ export const route = createRoute({
   request: { params: idParam('webhook') },
   responses: {
     202: json(DeliverySchema, 'Queued; being sent.'),
-    ...problems([...API_KEY_PROBLEMS, 'not_found']),
+    ...problems([...CHANGE_PROBLEMS, 'not_found']),
   },
 })
 
