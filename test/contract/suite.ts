@@ -706,6 +706,22 @@ export function defineContractSuite(kind: TargetKind) {
     })
   })
 
+  describe('webhook receivers', () => {
+    // WEBHOOK_ALLOWED_HOSTS is `external` here (the default): public addresses only (docs/webhooks.md).
+    it('refuses loopback and private receivers at subscription, a name that resolves to loopback included', async () => {
+      for (const url of [
+        'http://127.0.0.1:9/hook',
+        'http://localhost:9/hook',
+        'http://[::1]/hook',
+        'http://10.1.2.3/hook',
+        'http://192.168.0.10/',
+      ]) {
+        await problem(await api.request('POST', '/api/v1/webhooks', { json: { url, events: ['webhook.test'] } }), 400, 'invalid_request')
+      }
+      expect((await api.json('GET', '/api/v1/webhooks')).items).toEqual([])
+    })
+  })
+
   describe('rate limiting', () => {
     let limited: ServiceTarget
     beforeAll(async () => {
