@@ -207,10 +207,23 @@ describe('real answers match the schemas the document is made from', () => {
     const link = await created.json()
     conforms(jsonSchema(getLinkRoute, 200), link)
 
+    // A public address literal: allowed by the default WEBHOOK_ALLOWED_HOSTS without a DNS lookup; nothing is sent.
+    const subscribed = await request(
+      '/api/v1/webhooks',
+      asAdmin({
+        method: 'POST',
+        body: JSON.stringify({ url: 'https://93.184.215.14/hook', events: ['webhook.test'] }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    )
+    expect(subscribed.status).toBe(201)
+    const webhook = await subscribed.json()
+
     for (const module of ROUTES) {
       const route = (module as { route?: { method: string; path: string; responses: Record<number, any> } }).route
       if (route?.method !== 'get' || !route.path.startsWith('/api/v1/')) continue
-      const path = route.path.replace('{id}', route.path.includes('/links/') ? link.id : file.id)
+      const id = route.path.includes('/links/') ? link.id : route.path.includes('/webhooks/') ? webhook.id : file.id
+      const path = route.path.replace('{id}', id)
       const response = await request(path, asAdmin())
       expect(response.status, path).toBe(200)
       conforms(jsonSchema(route, 200), await response.json())
