@@ -58,7 +58,7 @@ ${choice('downloads', 'custom', 'Other', false)}
 </div>
 <div class="custom-row" id="downloads-custom-row" hidden>
 <label class="visually-hidden" for="downloads-amount">Number of downloads</label>
-<input type="number" id="downloads-amount" min="1" max="10000" step="1" value="2" inputmode="numeric">
+<input type="number" id="downloads-amount" min="1" max="1000000" step="1" value="2" inputmode="numeric">
 </div>
 </fieldset>
 <details class="more-options" id="more-options">

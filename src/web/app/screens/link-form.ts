@@ -100,8 +100,8 @@ export class LinkForm {
     if (downloads === 'unlimited') maxDownloads = null
     else if (downloads === 'custom') {
       maxDownloads = Number(byId<HTMLInputElement>('downloads-amount').value)
-      if (!Number.isInteger(maxDownloads) || maxDownloads < 1 || maxDownloads > 10_000) {
-        return this.refuse('Give the number of downloads as a whole number from 1 to 10,000.', 'downloads-amount')
+      if (!Number.isInteger(maxDownloads) || maxDownloads < 1 || maxDownloads > 1_000_000) {
+        return this.refuse('Give the number of downloads as a whole number from 1 to 1,000,000.', 'downloads-amount')
       }
     } else maxDownloads = Number(downloads)
 
