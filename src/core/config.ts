@@ -8,7 +8,7 @@ import { type AppSettingKey, SETTING_LIST, SETTINGS, type SettingValues } from '
  */
 export type AppConfig = Pick<SettingValues, AppSettingKey> & { s3: S3Settings | null; oidc: OidcSettings | null }
 
-/** Single sign-on (docs/sso.md): bearer JWTs when `audience` is set, the web app's button when `client` is. */
+/** Single sign-on (docs/sso.md), from the OIDC_* settings: bearer JWTs when `audience` is set, the web app's button when `client` is. */
 export interface OidcSettings {
   issuer: string
   audience: string | null

@@ -315,7 +315,7 @@ export const SETTINGS = {
   }),
   oidcIssuer: setting({
     name: 'OIDC_ISSUER',
-    scope: 'app',
+    scope: 'entry',
     runtimes: 'both',
     secret: false,
     meaning: 'issuer URL of the trusted OpenID provider, exactly as it names itself (docs/sso.md); SSO is off while unset',
@@ -325,7 +325,7 @@ export const SETTINGS = {
   }),
   oidcAudience: setting({
     name: 'OIDC_AUDIENCE',
-    scope: 'app',
+    scope: 'entry',
     runtimes: 'both',
     secret: false,
     meaning: "the provider's bearer JWTs with this `aud` are accepted on `/api/v1`",
@@ -335,7 +335,7 @@ export const SETTINGS = {
   }),
   oidcClientId: setting({
     name: 'OIDC_CLIENT_ID',
-    scope: 'app',
+    scope: 'entry',
     runtimes: 'both',
     secret: false,
     meaning: 'client id of the web app at the provider; shows "Sign in with …" (authorization code flow with PKCE)',
@@ -345,7 +345,7 @@ export const SETTINGS = {
   }),
   oidcClientSecret: setting({
     name: 'OIDC_CLIENT_SECRET',
-    scope: 'app',
+    scope: 'entry',
     runtimes: 'both',
     secret: true,
     meaning: "the client's secret (needed with `OIDC_CLIENT_ID`)",
@@ -355,7 +355,7 @@ export const SETTINGS = {
   }),
   oidcRoleClaim: setting({
     name: 'OIDC_ROLE_CLAIM',
-    scope: 'app',
+    scope: 'entry',
     runtimes: 'both',
     secret: false,
     meaning: 'claim naming the role (a string or an array; a dotted path reaches a nested one); `admin` in it means admin, else user',
