@@ -158,4 +158,95 @@ export function defineSsoSuite(kind: TargetKind) {
       expect(asLink.headers.get('content-disposition')).toBeNull()
     })
   })
+
+  describe('people: "Sign in with …" through the authorization code flow', () => {
+    const cookieOf = (response: Response, name: string) => {
+      const line = response.headers.getSetCookie().find((header) => header.startsWith(`${name}=`))
+      return line ? { value: line.slice(name.length + 1).split(';')[0]!, attributes: line } : null
+    }
+    /** Starts a sign-in as a browser would: the provider's URL, and the cookie that holds this sign-in. */
+    const start = async () => {
+      const response = await fetch(`${target.baseUrl}/sign-in/sso`, { redirect: 'manual' })
+      expect(response.status).toBe(302)
+      const cookie = cookieOf(response, 'fuselink_sso')
+      expect(cookie).not.toBeNull()
+      return { location: response.headers.get('location')!, cookie: `fuselink_sso=${cookie!.value}`, attributes: cookie!.attributes }
+    }
+    const comeBack = (url: string, cookie: string | null) => fetch(url, { headers: cookie === null ? {} : { cookie }, redirect: 'manual' })
+    const endsOnSignIn = async (response: Response, reason: string, sentence: RegExp) => {
+      expect(response.status).toBe(303)
+      expect(response.headers.get('location')).toBe(`/?sso=${reason}`)
+      expect(cookieOf(response, SESSION_COOKIE)).toBeNull()
+      const page = await (await fetch(`${target.baseUrl}/?sso=${reason}`)).text()
+      expect(page).toMatch(sentence)
+    }
+
+    it('shows the button on the sign-in page', async () => {
+      const page = await (await fetch(`${target.baseUrl}/`)).text()
+      expect(page).toMatch(/<a class="sso-button" id="signin-sso" href="\/sign-in\/sso">Sign in with 127\.0\.0\.1<\/a>/)
+    })
+
+    it('sends the browser to the provider with PKCE (S256), state and nonce, the sign-in kept in a short-lived HttpOnly cookie', async () => {
+      const { location, attributes } = await start()
+      const url = new URL(location)
+      expect(url.origin + url.pathname).toBe(`${provider.issuer}/auth`)
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({
+        response_type: 'code',
+        client_id: provider.clientId,
+        redirect_uri: `${target.baseUrl}/sign-in/sso/callback`,
+        code_challenge_method: 'S256',
+      })
+      for (const name of ['state', 'nonce', 'code_challenge']) expect(url.searchParams.get(name)).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(attributes).toMatch(/HttpOnly/i)
+      expect(attributes).toMatch(/Path=\/sign-in\/sso/)
+      expect(attributes).toMatch(/Max-Age=600/)
+    })
+
+    it('signs the person in with the session cookie and lands on the app; the same person is the same user', async () => {
+      provider.accounts.set('lea', { role: 'admin', preferred_username: 'lea', email: 'lea@example.test' })
+      const { location, cookie } = await start()
+      const back = await provider.authorize(location, 'lea')
+      expect(back.startsWith(`${target.baseUrl}/sign-in/sso/callback?`)).toBe(true)
+      const landed = await comeBack(back, cookie)
+      expect(landed.status).toBe(303)
+      expect(landed.headers.get('location')).toBe('/')
+      const session = cookieOf(landed, SESSION_COOKIE)
+      expect(session?.attributes).toMatch(/HttpOnly/i)
+      const client = new SessionClient(target, session!.value)
+      const user = await client.json('GET', '/api/v1/me')
+      expect(user).toMatchObject({ kind: 'user', name: 'lea', role: 'admin' })
+      expect((await client.request('GET', '/')).status).toBe(200)
+      // The bearer path knows the same person as the same user.
+      expect((await new Api(target, await provider.accessToken('lea')).json('GET', '/api/v1/me')).id).toBe(user.id)
+
+      // The code, used once, does not sign anyone in a second time.
+      await endsOnSignIn(await comeBack(back, cookie), 'refused', /could not be verified/)
+    })
+
+    it('refuses a callback whose state is not this browser’s, or that no sign-in of this browser started', async () => {
+      provider.accounts.set('max', { preferred_username: 'max' })
+      const { location, cookie } = await start()
+      const back = new URL(await provider.authorize(location, 'max'))
+      const forged = new URL(back)
+      forged.searchParams.set('state', 'A'.repeat(43))
+      await endsOnSignIn(await comeBack(forged.toString(), cookie), 'refused', /could not be verified/)
+      await endsOnSignIn(await comeBack(back.toString(), null), 'expired', /took too long or was started in another browser/)
+    })
+
+    it('refuses an ID token whose nonce is not this sign-in’s', async () => {
+      provider.accounts.set('ned', { preferred_username: 'ned' })
+      const { location, cookie } = await start()
+      const url = new URL(location)
+      url.searchParams.set('nonce', 'B'.repeat(43))
+      await endsOnSignIn(await comeBack(await provider.authorize(url.toString(), 'ned'), cookie), 'refused', /could not be verified/)
+    })
+
+    it('says so when the person says no at the provider', async () => {
+      provider.accounts.set('oli', { preferred_username: 'oli' })
+      const { location, cookie } = await start()
+      const back = await provider.authorize(location, 'oli', { deny: true })
+      expect(new URL(back).searchParams.get('error')).toBe('access_denied')
+      await endsOnSignIn(await comeBack(back, cookie), 'denied', /Signing in was cancelled at the identity provider\./)
+    })
+  })
 }
