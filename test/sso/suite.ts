@@ -223,7 +223,7 @@ export function defineSsoSuite(kind: TargetKind) {
       await endsOnSignIn(await comeBack(back, cookie), 'refused', /could not be verified/)
     })
 
-    it('refuses a callback whose state is not this browser’s, or that no sign-in of this browser started', async () => {
+    it('refuses a callback whose state is not this browser’s, that no sign-in of this browser started, or that names another issuer', async () => {
       provider.accounts.set('max', { preferred_username: 'max' })
       const { location, cookie } = await start()
       const back = new URL(await provider.authorize(location, 'max'))
@@ -231,6 +231,11 @@ export function defineSsoSuite(kind: TargetKind) {
       forged.searchParams.set('state', 'A'.repeat(43))
       await endsOnSignIn(await comeBack(forged.toString(), cookie), 'refused', /could not be verified/)
       await endsOnSignIn(await comeBack(back.toString(), null), 'expired', /took too long or was started in another browser/)
+      // RFC 9207: an answer naming another issuer is a mix-up, whatever else it carries.
+      expect(back.searchParams.get('iss')).toBe(provider.issuer)
+      const mixedUp = new URL(back)
+      mixedUp.searchParams.set('iss', 'https://impostor.example.test')
+      await endsOnSignIn(await comeBack(mixedUp.toString(), cookie), 'refused', /could not be verified/)
     })
 
     it('refuses an ID token whose nonce is not this sign-in’s', async () => {

@@ -43,6 +43,8 @@ export function register(app: RouteApp, services: Services) {
     const login = await takeLogin(c, services)
     if (!login) return fail('expired', 'no sign-in under way in this browser, or it is too old')
     if (query.state === undefined || !timingSafeEqual(query.state, login.state)) return fail('refused', 'state does not match')
+    // RFC 9207: a provider that names itself in the answer must be ours (mix-up defence).
+    if (query.iss !== undefined && query.iss !== sso.settings.issuer) return fail('refused', 'the answer names another issuer')
     if (query.error !== undefined) return fail(query.error === 'access_denied' ? 'denied' : 'refused', `the provider said ${query.error}`)
     if (query.code === undefined) return fail('refused', 'no code')
     try {
