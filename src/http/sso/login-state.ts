@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { SignJWT } from 'jose'
 import { seconds } from '../../core/clock'
-import { base64url, randomBytes, sha256Hex } from '../../core/encoding'
+import { base64url, randomBytes, utf8 } from '../../core/encoding'
 import { SERVICE_TOKEN_TYPES } from '../../core/token/service-tokens'
 import { verifyTypedToken } from '../../core/token/verify'
 import { secureCookies } from '../auth/session-cookie'
@@ -32,8 +32,7 @@ const fresh = () => base64url(randomBytes(32))
 
 /** The S256 code challenge of a PKCE verifier (RFC 7636 §4.2). */
 export async function codeChallenge(verifier: string): Promise<string> {
-  const digest = await sha256Hex(verifier)
-  return base64url(Uint8Array.from(digest.match(/../g)!, (byte) => Number.parseInt(byte, 16)))
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(verifier))))
 }
 
 /** Starts a sign-in: new state, nonce and verifier, kept in the cookie. */

@@ -31,7 +31,7 @@ const METADATA_TTL_MS = 60 * 60 * 1000
 /** After a failed discovery, requests fail at once for this long instead of each waiting on a provider that is down. */
 const FAILURE_COOLDOWN_MS = 5000
 /** Seconds of clock difference with the provider tolerated on `exp`, `nbf` and `iat`. */
-export const CLOCK_TOLERANCE_S = 30
+const CLOCK_TOLERANCE_S = 30
 
 /** The provider could not be reached, or answered nonsense: a token from it cannot be checked now. */
 export class ProviderUnavailable extends Error {
