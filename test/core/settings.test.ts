@@ -116,6 +116,7 @@ describe('reading settings', () => {
       eventRetention: 90,
       webhookAllowedHosts: DEFAULT_RECEIVER_POLICY,
       s3: null,
+      oidc: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null, setupTtl: 3600 })
   })
@@ -140,6 +141,11 @@ describe('reading settings', () => {
           EVENT_ADDRESS: 'full',
           EVENT_RETENTION: '7',
           WEBHOOK_ALLOWED_HOSTS: 'loopback, hooks.example.com, 10.1.0.0/16',
+          OIDC_ISSUER: 'https://idp.example.com/realms/main',
+          OIDC_AUDIENCE: 'https://share.example.com/api',
+          OIDC_CLIENT_ID: 'fuselink',
+          OIDC_CLIENT_SECRET: 'client-secret',
+          OIDC_ROLE_CLAIM: 'realm_access.roles',
         },
         'workers',
       ),
@@ -163,6 +169,12 @@ describe('reading settings', () => {
         accessKeyId: 'id',
         secretAccessKey: 'secret',
         forcePathStyle: true,
+      },
+      oidc: {
+        issuer: 'https://idp.example.com/realms/main',
+        audience: 'https://share.example.com/api',
+        client: { id: 'fuselink', secret: 'client-secret' },
+        roleClaim: 'realm_access.roles',
       },
     })
   })
