@@ -112,9 +112,11 @@ async function download(services: Services, c: Context): Promise<Response> {
   // form. A GET of the form's own address is a machine reading the page,
   // unless it resumes: that is the browser picking up a download the form began.
   const fromPage = c.req.query(FROM_PAGE.name) === FROM_PAGE.value && !isResumeRange(c.req.header('range'))
-  const speculative = c.req.method === 'GET' && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
+  // HEAD included: a previewer's HEAD must not learn the file name from Content-Disposition.
+  const speculative =
+    (c.req.method === 'GET' || isHead) && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
   if (speculative) {
-    // A scanner or prefetch gets the page, which consumes nothing.
+    // A scanner or prefetch gets the page (headers only for HEAD), which consumes nothing.
     const target = await limited(services, c, () => resolveToken(downloadDeps(services), token))
     return showLanding(services, c, token, target)
   }
