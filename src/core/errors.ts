@@ -6,6 +6,7 @@ const STATUS = {
   invalid_token: 403,
   link_not_yet_valid: 403,
   not_found: 404,
+  method_not_allowed: 405,
   link_expired: 410,
   link_revoked: 410,
   download_limit_reached: 410,
@@ -15,6 +16,7 @@ const STATUS = {
   rate_limited: 429,
   internal_error: 500,
   storage_unavailable: 503,
+  insufficient_storage: 507,
 } as const
 
 export type ErrorCode = keyof typeof STATUS
@@ -26,6 +28,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_token: 'Invalid link',
   link_not_yet_valid: 'Link not yet valid',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   link_expired: 'Link expired',
   link_revoked: 'Link revoked',
   download_limit_reached: 'Download limit reached',
@@ -35,6 +38,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many failed attempts',
   internal_error: 'Internal server error',
   storage_unavailable: 'Storage unavailable',
+  insufficient_storage: 'Insufficient storage',
 }
 
 /** Every code in the table's order, with its status and title: what the OpenAPI document lists. */

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { FuselinkError } from '../core/errors'
 import { requireKey } from './middleware/auth'
 import { jsonLimit } from './middleware/json-limit'
 import { securityHeaders } from './middleware/security-headers'
-import { onError, problemResponse } from './problem'
+import { notFound, onError } from './problem'
+import { routeTable } from './route-table'
 import { ROUTES } from './routes'
 import { recipientHeaders } from './routes/recipient/common'
 import type { AppEnv, Services } from './services'
@@ -30,9 +30,8 @@ export function createApp(services: Services) {
 
   for (const route of ROUTES) route.register(app, services)
 
-  return app
-    .notFound((c) => problemResponse(c, new FuselinkError('not_found', 'There is nothing at this address.')))
-    .onError(onError(services))
+  const routes = routeTable(app)
+  return app.notFound(notFound(routes)).onError(onError(services, routes))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -25,6 +25,11 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /assets/{file}': "the pages' own scripts and styles; not part of the API",
 }
 
+/** Problem codes no operation answers: they answer a request that matched no operation at all. */
+const NOT_AN_OPERATION_ANSWER: Record<string, string> = {
+  method_not_allowed: 'a known path asked with a method none of its operations has (405 with Allow)',
+}
+
 let fixture: Awaited<ReturnType<typeof inProcessApp>>
 let document: Document
 
@@ -98,7 +103,11 @@ describe('the OpenAPI document', () => {
         }
       }
     }
-    expect([...seen.keys()].sort()).toEqual(ERROR_CODES.map((entry) => entry.code).sort())
+    expect([...seen.keys()].sort()).toEqual(
+      ERROR_CODES.map((entry) => entry.code)
+        .filter((code) => !(code in NOT_AN_OPERATION_ANSWER))
+        .sort(),
+    )
     // The Problem schema itself carries every code with its title.
     const problemCodes = document.components.schemas.Problem.properties.code.anyOf.map((option: any) => option.enum[0])
     expect(problemCodes).toEqual(ERROR_CODES.map((entry) => entry.code))

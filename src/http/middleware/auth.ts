@@ -3,6 +3,7 @@ import { sha256Hex, timingSafeEqual } from '../../core/encoding'
 import { FuselinkError } from '../../core/errors'
 import type { Principal } from '../../core/model'
 import type { AppEnv, Services } from '../services'
+import { bearerCredential } from './bearer'
 
 export const BOOTSTRAP_KEY_ID = 'admin'
 
@@ -13,10 +14,10 @@ export const BOOTSTRAP_KEY_ID = 'admin'
  */
 export function requireKey(services: Services) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const match = /^Bearer +([\x21-\x7e]{1,256})$/.exec(c.req.header('authorization') ?? '')
+    const credential = bearerCredential(c.req.header('authorization'))
     let principal: Principal | null = null
-    if (match) {
-      const hash = await sha256Hex(match[1]!)
+    if (credential !== null) {
+      const hash = await sha256Hex(credential)
       if (timingSafeEqual(hash, services.adminKeyHash)) {
         principal = { keyId: BOOTSTRAP_KEY_ID, role: 'admin' }
       } else {

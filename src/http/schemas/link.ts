@@ -53,11 +53,15 @@ export const LinkListQuery = PageQuery.extend({
 
 export const IssueBody = z.object({
   fileId: z.string().min(1).max(64).openapi({ description: 'The file to share.', example: 'Qx3vR8kT2a' }),
-  expiresIn: z.union([z.number(), z.string()]).openapi({
-    description:
-      'How long the link lives: whole seconds, or a number with a unit `s`, `m`, `h`, `d` or `w` (`"90m"`, `"24h"`, `"7d"`). Longer than `MAX_LINK_TTL` is refused, not clamped.',
-    example: '7d',
-  }),
+  expiresIn: z
+    .union([z.number(), z.string()], {
+      error: (issue) => `${issue.input === undefined ? 'required; give' : 'give'} seconds or a duration such as "90m", "24h" or "7d"`,
+    })
+    .openapi({
+      description:
+        'How long the link lives: whole seconds, or a number with a unit `s`, `m`, `h`, `d` or `w` (`"90m"`, `"24h"`, `"7d"`). Longer than `MAX_LINK_TTL` is refused, not clamped.',
+      example: '7d',
+    }),
   maxDownloads: z
     .number()
     .int()
