@@ -10,6 +10,7 @@ import {
   type ObjectStore,
   ObjectTooLargeError,
   type PutResult,
+  StorageFullError,
   type StoredObject,
 } from '../core/ports'
 
@@ -27,9 +28,14 @@ async function readChunk(fd: number, position: number, end: number): Promise<Uin
   return bytesRead === want ? buffer : buffer.subarray(0, bytesRead)
 }
 
-/** A body whose bytes are already in hand. */
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
+}
+
+/** The disk (or the user's quota on it) is full. */
+function isFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'ENOSPC' || code === 'EDQUOT'
 }
 
 /** The embedded default: objects as files under a directory, written atomically. */
@@ -75,7 +81,7 @@ export class DiskObjectStore implements ObjectStore {
     } catch (error) {
       await file.close().catch(() => {})
       await rm(staged, { force: true })
-      throw error
+      throw isFull(error) ? new StorageFullError({ cause: error }) : error
     }
     return { size, sha256: hash.digest('hex') }
   }
