@@ -3,11 +3,10 @@ import { FuselinkError } from '../../../core/errors'
 import type { LinkRecord, Principal } from '../../../core/model'
 import { signLinkToken } from '../../../core/token/sign'
 import { canSee } from '../../middleware/auth'
-import { publicOrigin } from '../../public-origin'
 import type { Services } from '../../services'
 
 /** A link's token, signed again from its stored claims, and the URLs carrying it. */
-export async function linkAccess(services: Services, link: LinkRecord, requestUrl: string) {
+export async function linkAccess(services: Services, link: LinkRecord) {
   const token = await signLinkToken(services.keys, {
     jti: link.id,
     fid: link.fileId,
@@ -15,7 +14,7 @@ export async function linkAccess(services: Services, link: LinkRecord, requestUr
     iat: seconds(link.createdAt),
     exp: seconds(link.expiresAt),
   })
-  const base = publicOrigin(services, requestUrl)
+  const base = services.config.publicUrl
   return { token, url: `${base}/s/${token}`, downloadUrl: `${base}/d/${token}` }
 }
 
