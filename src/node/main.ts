@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,13 +9,15 @@ import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { jsonLogger } from '../core/log'
+import type { ObjectStore } from '../core/ports'
 import { secretValues } from '../core/settings'
 import { createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { applyMigrations } from './migrate'
-import { exitOnStartupFailure } from './startup-failure'
+import { PendingWork, stopGracefully } from './shutdown'
+import { exitOnStartupFailure, listenFailure } from './startup-failure'
 import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
@@ -24,16 +26,30 @@ const SWEEP_EVERY_MS = 60_000
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
 async function main(): Promise<void> {
+  // Everything the server creates (the database and its journal, objects,
+  // directories) is the owner's alone, like the signing key (docs/security.md, finding 8).
+  process.umask(0o077)
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
-  mkdirSync(dataDir, { recursive: true })
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const keys = await loadKeyRing({ ...config, dataDir })
 
-  const database = new SqliteDatabase(join(dataDir, 'fuselink.db'))
+  const databasePath = join(dataDir, 'fuselink.db')
+  const database = new SqliteDatabase(databasePath)
+  // A database made before the umask above; SQLite gives its journal files the database's mode.
+  chmodSync(databasePath, 0o600)
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+  let disk: DiskObjectStore | null = null
+  let objects: ObjectStore
+  if (config.s3) {
+    objects = new S3ObjectStore(config.s3)
+  } else {
+    objects = disk = new DiskObjectStore(join(dataDir, 'objects'))
+    await disk.removeAbandonedUploads()
+  }
+  const pending = new PendingWork()
 
   const services = assembleServices({
     config,
@@ -42,7 +58,7 @@ async function main(): Promise<void> {
     keys,
     adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
-    defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
+    defer: (_c, work) => pending.track(work.catch((error) => log('bookkeeping failed', { error: String(error) }))),
     log,
   })
 
@@ -53,23 +69,26 @@ async function main(): Promise<void> {
     )
   })
 
+  // A port in use ends start-up with one line naming PORT, not a stack trace.
+  server.once('error', (error) => exitOnStartupFailure(listenFailure(error, config.host, config.port)))
+
   answerBeforeBody(server as Server)
 
   const sweep = setInterval(() => {
     state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
+    disk?.removeAbandonedUploads().catch((error) => log('sweep failed', { error: String(error) }))
   }, SWEEP_EVERY_MS)
   sweep.unref()
 
-  const stop = () => {
-    clearInterval(sweep)
-    server.close(() => {
+  stopGracefully(server as Server, {
+    drainMs: config.drainTimeout * 1000,
+    pending,
+    log,
+    close() {
+      clearInterval(sweep)
       database.close()
-      process.exit(0)
-    })
-    setTimeout(() => process.exit(0), 5000).unref()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+    },
+  })
 }
 
 main().catch(exitOnStartupFailure)

@@ -109,6 +109,7 @@ describe('reading settings', () => {
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
       rateLimit: 120,
+      metricsToken: null,
       s3: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
@@ -140,6 +141,7 @@ describe('reading settings', () => {
       maxLinkTtl: 60,
       resumeGrace: 0,
       rateLimit: 0,
+      metricsToken: null,
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',
@@ -186,6 +188,7 @@ describe('reading settings', () => {
   test('what a runtime requires must be set: the first unset one is named', () => {
     const missing = (row: SettingRow) => new ConfigError(row.name, 'is not set')
     const complete = {
+      PUBLIC_URL: 'https://share.example.com',
       ADMIN_API_KEY: 'an-admin-key-long-enough',
       TOKEN_SIGNING_KEY: 'a-signing-secret-of-at-least-32-bytes',
       S3_BUCKET: 'b',
