@@ -1,4 +1,4 @@
-/** Every error the service reports, by its stable code (API.md, "Errors"). */
+/** Every error the service reports, by its stable code (docs/api.md, "Errors"). */
 const STATUS = {
   invalid_request: 400,
   unauthorized: 401,

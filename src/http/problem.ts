@@ -5,7 +5,7 @@ import type { RouteTable } from './route-table'
 import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
-/** Recipient routes answer people with a page when they ask for HTML (API.md, "Errors"). */
+/** Recipient routes answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
 function wantsHtml(c: Context): boolean {
   const path = c.req.path
   if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false

@@ -354,7 +354,7 @@ export function defineContractSuite(kind: TargetKind) {
   })
 
   describe('downloads', () => {
-    it('streams the file with every header API.md lists', async () => {
+    it('streams the file with every header docs/api.md lists', async () => {
       const data = bytes(300_000, 11)
       const file = await api.upload('weird "name"\r\n/é.bin', data, 'application/x-custom')
       const link = await api.issue(file.id)

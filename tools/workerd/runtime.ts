@@ -71,7 +71,7 @@ export interface WorkerOptions {
   port: number
   /** The local D1's home, laid out as `wrangler --persist-to` does (v3/d1/...). */
   persistDir: string
-  /** Vars and secrets under API.md's names; they override wrangler.toml's [vars]. */
+  /** Vars and secrets under the names of src/core/settings.ts; they override wrangler.toml's [vars]. */
   vars: Record<string, string>
   /** Receives the Worker's console output; by default this process's stderr. */
   onLog?: (text: string) => void
@@ -93,9 +93,10 @@ export interface RunningWorker {
  * `wrangler dev`), behind edge.worker.js, a stand-in for Cloudflare's front
  * line. Not `wrangler dev` nor unstable_startWorker: both put wrangler's dev
  * proxy (a Durable Object) in front of the Worker, which is slow on large
- * bodies (TOOLCHAIN.md) and, in wrangler 4.86, stalls or fails the following
- * requests for over a minute whenever a Worker answers before it has read a
- * request body to the end (an oversized upload answered 413, say).
+ * bodies (it logs every 4 KiB of a fetched body) and, in wrangler 4.86,
+ * stalls or fails the following requests for over a minute whenever a Worker
+ * answers before it has read a request body to the end (an oversized upload
+ * answered 413, say).
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const bundleDir = await workerBundle()

@@ -14,7 +14,7 @@ export interface LinkClaims {
 }
 
 export const TOKEN_TYPE = 'fuselink+jwt'
-/** Tokens are refused unparsed beyond this size (API.md, "Tokens"). */
+/** Tokens are refused unparsed beyond this size (docs/api.md, "Tokens"). */
 export const MAX_TOKEN_LENGTH = 1024
 
 function isNumericDate(value: unknown): value is number {
