@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requireKey } from './middleware/auth'
 import { jsonLimit } from './middleware/json-limit'
+import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
 import { notFound, onError } from './problem'
 import { routeTable } from './route-table'
@@ -20,6 +21,7 @@ import { validationHook } from './validation'
  */
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  app.use(requestLog(services))
   app.use(securityHeaders)
   app.use('/s/*', recipientHeaders)
   app.use('/d/*', recipientHeaders)

@@ -31,6 +31,8 @@ export function asFuselinkError(error: unknown, bodyTypes: () => string[] = () =
 
 /** The one place where errors become HTTP: problem+json, or an HTML page for people. */
 export async function problemResponse(c: Context, error: FuselinkError): Promise<Response> {
+  // For the request's log line and the refusal counters.
+  c.set('problem', error.code)
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
   if (error.code === 'rate_limited') headers['Retry-After'] = '60'

@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
+import type { ErrorCode } from '../core/errors'
+import { Metrics } from '../core/metrics'
 import type { Principal } from '../core/model'
 import type { ObjectStore, StateStore } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
@@ -16,6 +18,8 @@ export interface Services {
   verifier: TokenVerifier
   clock: Clock
   limiter: FailureLimiter
+  /** Counters served at GET /metrics (Node). */
+  metrics: Metrics
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -26,11 +30,19 @@ export interface Services {
 }
 
 export interface AppEnv {
-  Variables: { principal: Principal }
+  Variables: {
+    principal: Principal
+    /** This request's id (X-Request-Id, and its log line). */
+    requestId: string
+    /** The code of the problem it was answered with, if any. */
+    problem: ErrorCode
+    /** For a streamed download: the bytes its body really sent, once it has ended. */
+    bodyBytes: Promise<number>
+  }
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'metrics' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -39,5 +51,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     clock,
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
+    metrics: new Metrics(),
   }
 }

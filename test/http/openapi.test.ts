@@ -122,6 +122,11 @@ describe('the OpenAPI document', () => {
       if (path.startsWith('/api/v1/')) {
         expect(operation.security, where).toEqual([{ apiKey: [] }])
         expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '429']))
+      } else if (path === '/metrics') {
+        // Its own credential, METRICS_TOKEN (docs/security.md, "Observability").
+        expect(operation.security, where).toEqual([{ metricsToken: [] }])
+        expect(document.components.securitySchemes.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' })
+        expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '404', '429']))
       } else {
         expect(operation.security, where).toEqual([])
       }

@@ -70,6 +70,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     ...options.env,
   }
   let running = await spawnNodeEntry(env)
+  const runs = [running]
   const client = s3
     ? new S3Client({
         region: 'us-east-1',
@@ -105,9 +106,11 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
         db.close()
       }
     },
+    log: () => runs.map((run) => run.stdout.join('') + run.stderr.join('')).join(''),
     async restart() {
       await stopProcess(running)
       running = await spawnNodeEntry(env)
+      runs.push(running)
     },
     async stop() {
       await stopProcess(running)

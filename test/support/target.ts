@@ -16,6 +16,8 @@ export interface ServiceTarget {
   removeObject(key: string): Promise<void>
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
+  /** Everything the service has written to its log (stdout and stderr, or the Worker's console) since it first started. */
+  log(): string
   /** Stops and starts the service on the same state (persistence). */
   restart(): Promise<void>
   stop(): Promise<void>

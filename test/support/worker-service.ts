@@ -90,6 +90,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     firstRequestMs: running.firstRequestMs,
     logs,
     d1: () => running.d1(),
+    log: () => logs.join(''),
     async putObject(key, body, contentType = 'application/octet-stream') {
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))
     },

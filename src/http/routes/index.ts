@@ -18,6 +18,7 @@ import * as assets from './system/assets'
 import * as favicon from './system/favicon'
 import * as health from './system/health'
 import * as jwks from './system/jwks'
+import * as metrics from './system/metrics'
 import * as openapi from './system/openapi'
 
 /** Every route of the service, one file each; the API document lists them in this order. */
@@ -38,6 +39,7 @@ export const ROUTES: readonly RouteModule[] = [
   download,
   jwks,
   health,
+  metrics,
   openapi,
   apiDocs,
   favicon,

@@ -105,6 +105,7 @@ export function register(app: RouteApp, services: Services) {
       await services.objects.delete(objectKey).catch(() => {})
       throw error
     }
+    services.metrics.uploaded(stored.size)
     return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })
   })
 }

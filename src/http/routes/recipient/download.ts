@@ -121,14 +121,18 @@ async function download(services: Services, c: Context): Promise<Response> {
     return showLanding(services, c, token, target)
   }
 
+  let sent = 0
   const result = await limited(services, c, () =>
-    openDownload(downloadDeps(services), {
-      token,
-      range: c.req.header('range') ?? null,
-      ifRange: c.req.header('if-range') ?? null,
-      ifNoneMatch: c.req.header('if-none-match') ?? null,
-      consume: !isHead,
-    }),
+    openDownload(
+      downloadDeps(services, (bytes) => (sent = bytes)),
+      {
+        token,
+        range: c.req.header('range') ?? null,
+        ifRange: c.req.header('if-range') ?? null,
+        ifNoneMatch: c.req.header('if-none-match') ?? null,
+        consume: !isHead,
+      },
+    ),
   )
   if (result.status === 416) {
     const response = await problemResponse(c, new FuselinkError('range_not_satisfiable'))
@@ -139,6 +143,10 @@ async function download(services: Services, c: Context): Promise<Response> {
     return new Response(null, { status: 304, headers: { ETag: result.etag, 'Cache-Control': 'private, no-store' } })
   }
   services.defer(c, result.ended)
+  c.set(
+    'bodyBytes',
+    result.ended.then(() => sent),
+  )
   return new Response(result.body, { status: result.status, headers: downloadHeaders(result) })
 }
 
