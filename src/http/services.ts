@@ -8,6 +8,7 @@ import type { ObjectStore, StateStore } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
 import type { KeyRing } from '../core/token/keys'
 import { TokenVerifier } from '../core/token/verifier'
+import { VerifiedPasswords } from '../core/verified-passwords'
 
 /** Everything the app needs from its runtime. Each entry builds one and calls createApp. */
 export interface Services {
@@ -20,6 +21,8 @@ export interface Services {
   limiter: FailureLimiter
   /** Counters served at GET /metrics (Node). */
   metrics: Metrics
+  /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
+  linkPasswords: VerifiedPasswords
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -31,6 +34,7 @@ export interface Services {
 
 export interface AppEnv {
   Variables: {
+    /** Who is calling: set on /api/v1 by the authenticators (src/http/auth/). */
     principal: Principal
     /** This request's id (X-Request-Id, and its log line). */
     requestId: string
@@ -42,7 +46,7 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'metrics' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'metrics' | 'linkPasswords' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -52,5 +56,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
     metrics: new Metrics(),
+    linkPasswords: new VerifiedPasswords(),
   }
 }

@@ -71,6 +71,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
   }
   let running = await spawnNodeEntry(env)
   const runs = [running]
+  const setupLine = () => /^SETUP_URL=(\S+)$/m.exec(running.stdout.join(''))?.[1] ?? null
   const client = s3
     ? new S3Client({
         region: 'us-east-1',
@@ -107,6 +108,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       }
     },
     log: () => runs.map((run) => run.stdout.join('') + run.stderr.join('')).join(''),
+    setupUrl: () => setupLine(),
     async restart() {
       await stopProcess(running)
       running = await spawnNodeEntry(env)

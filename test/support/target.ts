@@ -18,6 +18,12 @@ export interface ServiceTarget {
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
   /** Everything the service has written to its log (stdout and stderr, or the Worker's console) since it first started. */
   log(): string
+  /**
+   * The setup link its operator got at the last start (`SETUP_URL=`, printed
+   * while no user exists), or null when none was given. On the Worker, which
+   * cannot print, the one `npm run dev:worker` would print.
+   */
+  setupUrl(): string | null
   /** Stops and starts the service on the same state (persistence). */
   restart(): Promise<void>
   stop(): Promise<void>

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { sha256Hex, timingSafeEqual } from '../../../core/encoding'
 import { FuselinkError } from '../../../core/errors'
-import { bearerCredential } from '../../middleware/bearer'
+import { bearerCredential } from '../../auth/bearer'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import type { Services } from '../../services'
