@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { listObjectKeys } from './list-objects'
 import Database from 'better-sqlite3'
 import type { SqlValue } from '../../src/adapters/sql'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
@@ -97,6 +98,15 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     async removeObject(key) {
       if (client && s3) await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
       else await rm(join(dataDir, 'objects', key), { force: true })
+    },
+    async listObjects() {
+      if (client && s3) return listObjectKeys(client, s3.bucket)
+      const root = join(dataDir, 'objects')
+      const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
+      return entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+        .sort()
     },
     async query<T>(sql: string, params: SqlValue[] = []) {
       // A reader beside the entry's own connection (WAL): it sees every commit.

@@ -8,6 +8,7 @@ import { makeSetupUrl } from '../../src/core/setup-link'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled, type WorkerOptions } from '../../tools/workerd/runtime'
+import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
@@ -112,6 +113,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     async removeObject(key) {
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
+    listObjects: () => listObjectKeys(client, s3.bucket),
     async query(sql, params = []) {
       return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
     },
