@@ -300,7 +300,7 @@ export function defineFuzzSuite(kind: TargetKind) {
         Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path })),
       )
       ctx = { adminKey: target.adminKey, token: link.token, fileId: file.id, linkId: link.id, routes }
-    })
+    }, 300_000)
     afterAll(async () => {
       await target?.stop()
     })
