@@ -21,7 +21,7 @@ import type { ServiceTarget, TargetKind } from '../support/target'
  */
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000)
-const CONCURRENCY = 8
+const CONCURRENCY = 16
 const LIMIT = 256 * 1024
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_202)
 
@@ -353,6 +353,6 @@ export function defineFuzzSuite(kind: TargetKind) {
       )
       expect(await target.listObjects()).toEqual(keys.map((row) => row.object_key).sort())
       expect(target.log()).not.toMatch(/unhandled error/)
-    }, 900_000)
+    }, 1_800_000)
   })
 }

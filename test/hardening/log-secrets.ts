@@ -32,7 +32,7 @@ export function defineLogSecretsSuite(kind: TargetKind) {
         env: { RATE_LIMIT: '0', TOKEN_SIGNING_KEY: JSON.stringify(signingKey), ...(kind.runtime === 'node' ? { METRICS_TOKEN } : {}) },
       })
       api = new Api(target)
-    })
+    }, 300_000)
     afterAll(async () => {
       await target?.stop()
     })
