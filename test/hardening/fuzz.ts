@@ -23,6 +23,8 @@ import type { ServiceTarget, TargetKind } from '../support/target'
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000)
 const CONCURRENCY = 16
 const LIMIT = 256 * 1024
+/** How long one request may wait for its whole answer. */
+const ANSWER_MS = 30_000
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_202)
 
 interface FuzzRequest {
@@ -235,7 +237,7 @@ function rawRequest(base: URL, request: FuzzRequest): Promise<number> {
       if (status) resolve(Number(status[1]))
       else reject(new Error(`no HTTP answer to ${request.method} ${request.path.slice(0, 80)}: ${JSON.stringify(head)}`))
     }
-    socket.setTimeout(30_000, () => socket.destroy(new Error('timed out')))
+    socket.setTimeout(ANSWER_MS, () => socket.destroy(new Error('timed out')))
     socket.on('data', (chunk) => {
       chunks.push(chunk)
       // The status line is all that is needed; the answer may be a whole file.
@@ -274,6 +276,8 @@ async function fetchRequest(base: URL, request: FuzzRequest): Promise<number> {
     headers: request.headers,
     body: request.body as BodyInit | null,
     redirect: 'manual',
+    // An answer that never comes is a failure too, named with its request.
+    signal: AbortSignal.timeout(ANSWER_MS),
   })
   // Read whole: an answer cut short would throw here.
   await response.arrayBuffer()

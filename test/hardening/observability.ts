@@ -53,7 +53,7 @@ export function defineObservabilitySuite(kind: TargetKind) {
     beforeAll(async () => {
       target = await kind.start({ env: { RATE_LIMIT: '0', METRICS_TOKEN } })
       api = new Api(target)
-    })
+    }, 300_000)
     afterAll(async () => {
       await target?.stop()
     })
