@@ -1,4 +1,0 @@
-import { worker } from '../support/worker-service'
-import { defineFuzzSuite } from './fuzz'
-
-defineFuzzSuite(worker)
