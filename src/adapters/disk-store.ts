@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
-import { access, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { isSafeObjectKey } from '../core/object-key'
@@ -10,6 +10,7 @@ import {
   type ObjectStore,
   ObjectTooLargeError,
   type PutResult,
+  StorageFullError,
   type StoredObject,
 } from '../core/ports'
 
@@ -32,19 +33,61 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
 }
 
-/** The embedded default: objects as files under a directory, written atomically. */
+/** The disk (or the user's quota on it) is full. */
+function isFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
+
+// Objects, directories and staged uploads are the owner's alone (docs/security.md, finding 8).
+const FILE_MODE = 0o600
+const DIRECTORY_MODE = 0o700
+
+/** Whether a process of that id still runs (EPERM: it does, as another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * The embedded default: objects as files under a directory, written
+ * atomically. An upload is staged in a directory of this process's own
+ * (`.staging/<pid>-<random>`), so that what a killed process left behind can
+ * be told apart from what a live one is writing, and removed.
+ */
 export class DiskObjectStore implements ObjectStore {
   readonly #root: string
+  readonly #stagingRoot: string
+  readonly #session = `${process.pid}-${randomUUID().slice(0, 8)}`
   readonly #staging: string
 
   constructor(directory: string) {
     this.#root = resolve(directory)
-    this.#staging = join(this.#root, '.staging')
+    this.#stagingRoot = join(this.#root, '.staging')
+    this.#staging = join(this.#stagingRoot, this.#session)
+  }
+
+  /**
+   * Removes uploads that no process is writing any more: staged by a process
+   * that is gone, or by an earlier process of this same id (a restarted
+   * container's server often gets the id its predecessor had).
+   */
+  async removeAbandonedUploads(): Promise<void> {
+    const sessions = await readdir(this.#stagingRoot).catch(() => [])
+    for (const session of sessions) {
+      const pid = Number(session.split('-')[0])
+      if (session === this.#session || (Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid))) continue
+      await rm(join(this.#stagingRoot, session), { recursive: true, force: true })
+    }
   }
 
   #path(key: string): string {
     const path = resolve(this.#root, key)
-    if (!isSafeObjectKey(key) || !path.startsWith(this.#root + sep) || path.startsWith(this.#staging + sep)) {
+    if (!isSafeObjectKey(key) || !path.startsWith(this.#root + sep) || path.startsWith(this.#stagingRoot + sep)) {
       throw new ObjectMissingError(key)
     }
     return path
@@ -52,11 +95,11 @@ export class DiskObjectStore implements ObjectStore {
 
   async put(key: string, body: ReadableStream<Uint8Array>, options: { maxBytes: number }): Promise<PutResult> {
     const target = this.#path(key)
-    await mkdir(this.#staging, { recursive: true })
+    await mkdir(this.#staging, { recursive: true, mode: DIRECTORY_MODE })
     // Written beside the store and renamed into place: a reader never sees a
     // half-written object, and a failed upload leaves nothing behind.
     const staged = join(this.#staging, randomUUID())
-    const file = await open(staged, 'wx')
+    const file = await open(staged, 'wx', FILE_MODE)
     const hash = createHash('sha256')
     let size = 0
     try {
@@ -70,12 +113,12 @@ export class DiskObjectStore implements ObjectStore {
       }
       await file.sync()
       await file.close()
-      await mkdir(dirname(target), { recursive: true })
+      await mkdir(dirname(target), { recursive: true, mode: DIRECTORY_MODE })
       await rename(staged, target)
     } catch (error) {
       await file.close().catch(() => {})
       await rm(staged, { force: true })
-      throw error
+      throw isFull(error) ? new StorageFullError({ cause: error }) : error
     }
     return { size, sha256: hash.digest('hex') }
   }
@@ -165,7 +208,7 @@ export class DiskObjectStore implements ObjectStore {
   }
 
   async ping(): Promise<void> {
-    await mkdir(this.#root, { recursive: true })
+    await mkdir(this.#root, { recursive: true, mode: DIRECTORY_MODE })
     await access(this.#root)
   }
 }

@@ -15,6 +15,7 @@ import {
   type ObjectStore,
   ObjectTooLargeError,
   type PutResult,
+  StorageFullError,
   type StoredObject,
 } from '../core/ports'
 
@@ -28,6 +29,11 @@ function isNotFound(error: unknown): boolean {
     error instanceof S3ServiceException &&
     (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)
   )
+}
+
+/** 507 Insufficient Storage: what S3-compatible servers on a disk of their own (MinIO's XMinioStorageFull) answer when it is full. */
+function isFull(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 507 || error.name === 'XMinioStorageFull')
 }
 
 /** What the SDK's GetObject body is on Node: an http.IncomingMessage. */
@@ -150,6 +156,7 @@ export class S3ObjectStore implements ObjectStore {
       await upload.done()
     } catch (error) {
       if (size > options.maxBytes) throw new ObjectTooLargeError(options.maxBytes)
+      if (isFull(error)) throw new StorageFullError({ cause: error })
       throw error
     }
     return { size, sha256: hash.digest('hex') }

@@ -3,10 +3,14 @@ import { type AppSettingKey, SETTING_LIST, SETTINGS, type SettingValues } from '
 
 /**
  * What the HTTP app reads as services.config: every setting of scope 'app'
- * in src/core/settings.ts under its key (publicUrl is null on Workers when
- * unset: links are then built on each request's origin), and the storage.
+ * in src/core/settings.ts under its key, PUBLIC_URL always known (Node has a
+ * default, the Worker requires it), and the storage.
  */
-export type AppConfig = Pick<SettingValues, AppSettingKey> & { s3: S3Settings | null; oidc: OidcSettings | null }
+export type AppConfig = Omit<Pick<SettingValues, AppSettingKey>, 'publicUrl'> & {
+  publicUrl: string
+  s3: S3Settings | null
+  oidc: OidcSettings | null
+}
 
 /** Single sign-on (docs/sso.md), from the OIDC_* settings: bearer JWTs when `audience` is set, the web app's button when `client` is. */
 export interface OidcSettings {
@@ -68,7 +72,8 @@ function oidcSettings(values: SettingValues): OidcSettings | null {
 
 /**
  * The app's part of the settings read by readSettings, and the storage they
- * name. Throws ConfigError when the S3 or the OIDC settings do not fit together.
+ * name. Throws ConfigError when the S3 or the OIDC settings do not fit together,
+ * or when PUBLIC_URL is unset and there is no default for it.
  */
 export function appConfig(values: SettingValues & { s3Bucket: string }, defaultPublicUrl: string | null): AppConfig & { s3: S3Settings }
 export function appConfig(values: SettingValues, defaultPublicUrl: string | null): AppConfig
@@ -76,5 +81,8 @@ export function appConfig(values: SettingValues, defaultPublicUrl: string | null
   const app: Record<string, unknown> = {}
   for (const row of SETTING_LIST) if (row.scope === 'app') app[row.key] = values[row.key]
   const config = app as Pick<SettingValues, AppSettingKey>
-  return { ...config, publicUrl: config.publicUrl ?? defaultPublicUrl, s3: s3Settings(values), oidc: oidcSettings(values) }
+  const s3 = s3Settings(values)
+  const publicUrl = config.publicUrl ?? defaultPublicUrl
+  if (publicUrl === null) throw new ConfigError(SETTINGS.publicUrl.name, 'is not set')
+  return { ...config, publicUrl, s3, oidc: oidcSettings(values) }
 }

@@ -8,6 +8,7 @@ const STATUS = {
   link_not_yet_valid: 403,
   wrong_password: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   link_expired: 410,
   link_revoked: 410,
@@ -18,6 +19,7 @@ const STATUS = {
   rate_limited: 429,
   internal_error: 500,
   storage_unavailable: 503,
+  insufficient_storage: 507,
 } as const
 
 export type ErrorCode = keyof typeof STATUS
@@ -31,6 +33,7 @@ const TITLES: Record<ErrorCode, string> = {
   link_not_yet_valid: 'Link not yet valid',
   wrong_password: 'Wrong password',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
   link_expired: 'Link expired',
   link_revoked: 'Link revoked',
@@ -41,6 +44,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many failed attempts',
   internal_error: 'Internal server error',
   storage_unavailable: 'Storage unavailable',
+  insufficient_storage: 'Insufficient storage',
 }
 
 /** Every code in the table's order, with its status and title: what the OpenAPI document lists. */

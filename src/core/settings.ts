@@ -100,7 +100,7 @@ function boundedText(max: number) {
 
 const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
 
-function adminKey(text: string, name: string): string {
+function credential(text: string, name: string): string {
   if (!ADMIN_KEY_PATTERN.test(text)) throw new ConfigError(name, 'must be 16 to 256 visible ASCII characters')
   return text
 }
@@ -150,8 +150,9 @@ export const SETTINGS = {
     scope: 'app',
     runtimes: 'both',
     secret: false,
-    meaning: 'origin used to build links',
-    shownDefault: 'Node: `http://localhost:$PORT`; Workers: the origin each request came to',
+    requiredOn: 'workers',
+    meaning: 'origin used to build links and named by the API document',
+    shownDefault: 'Node: `http://localhost:$PORT`',
     fallback: null,
     parse: publicUrl,
   }),
@@ -164,7 +165,7 @@ export const SETTINGS = {
     meaning: 'bootstrap admin credential (16–256 visible ASCII characters)',
     shownDefault: 'Node: generated on first start, printed once',
     fallback: null,
-    parse: adminKey,
+    parse: credential,
   }),
   tokenSigningKey: setting({
     name: 'TOKEN_SIGNING_KEY',
@@ -400,6 +401,26 @@ export const SETTINGS = {
     shownDefault: '`role`',
     fallback: 'role',
     parse: boundedText(256),
+  }),
+  drainTimeout: setting({
+    name: 'DRAIN_TIMEOUT',
+    scope: 'entry',
+    runtimes: 'node',
+    secret: false,
+    meaning: 'seconds a stopping Node server (SIGTERM, SIGINT) lets transfers in flight finish before it cuts them and exits',
+    shownDefault: '20',
+    fallback: 20,
+    parse: wholeNumber(0, 3600),
+  }),
+  metricsToken: setting({
+    name: 'METRICS_TOKEN',
+    scope: 'app',
+    runtimes: 'node',
+    secret: true,
+    meaning: 'bearer credential of `GET /metrics` (16–256 visible ASCII characters); unset, `/metrics` answers 404',
+    shownDefault: 'unset',
+    fallback: null,
+    parse: credential,
   }),
 }
 

@@ -1,14 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { except } from 'hono/combine'
-import { FuselinkError } from '../core/errors'
 import { apiKeyAuthenticator } from './auth/api-key'
 import { authenticate } from './auth/chain'
 import { oidcBearerAuthenticator } from './auth/oidc-bearer'
 import { sessionCookieAuthenticator } from './auth/session-cookie'
 import { formLimit, jsonLimit } from './middleware/json-limit'
+import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
-import { onError, problemResponse } from './problem'
+import { notFound, onError } from './problem'
+import { routeTable } from './route-table'
 import { ROUTES } from './routes'
 import { recipientHeaders } from './routes/recipient/common'
 import type { AppEnv, Services } from './services'
@@ -30,6 +31,7 @@ const isSignIn = (c: Context) => c.req.method === 'POST' && c.req.path === '/api
  */
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  app.use(requestLog(services))
   app.use(securityHeaders)
   app.use('/s/*', recipientHeaders)
   app.use('/d/*', recipientHeaders)
@@ -47,9 +49,8 @@ export function createApp(services: Services) {
 
   for (const route of ROUTES) route.register(app, services)
 
-  return app
-    .notFound((c) => problemResponse(c, new FuselinkError('not_found', 'There is nothing at this address.')))
-    .onError(onError(services))
+  const routes = routeTable(app)
+  return app.notFound(notFound(routes)).onError(onError(services, routes))
 }
 
 export type App = ReturnType<typeof createApp>

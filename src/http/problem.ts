@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { FuselinkError, toProblem } from '../core/errors'
+import type { RouteTable } from './route-table'
 import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
@@ -13,12 +14,18 @@ export function wantsHtml(c: Context): boolean {
   return /\btext\/html\b/i.test(c.req.header('accept') ?? '')
 }
 
-export function asFuselinkError(error: unknown): FuselinkError | null {
+export function asFuselinkError(error: unknown, bodyTypes: () => string[] = () => []): FuselinkError | null {
   if (error instanceof FuselinkError) return error
   if (error instanceof HTTPException) {
     if (error.status === 413) return new FuselinkError('payload_too_large')
     // A body whose Content-Type is not the one its route declares (OpenAPIHono checks before validating).
-    if (error.status === 415) return new FuselinkError('invalid_request', 'Content-Type: not a media type this route accepts')
+    if (error.status === 415) {
+      const types = bodyTypes()
+      return new FuselinkError(
+        'invalid_request',
+        types.length ? `Content-Type: send ${types.join(' or ')}` : 'Content-Type: not a media type this route accepts',
+      )
+    }
     if (error.status >= 400 && error.status < 500) return new FuselinkError('invalid_request', error.message || undefined)
   }
   return null
@@ -26,6 +33,8 @@ export function asFuselinkError(error: unknown): FuselinkError | null {
 
 /** The one place where errors become HTTP: problem+json, or an HTML page for people. */
 export async function problemResponse(c: Context, error: FuselinkError): Promise<Response> {
+  // For the request's log line and the refusal counters.
+  c.set('problem', error.code)
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
   if (error.code === 'rate_limited') headers['Retry-After'] = String(error.retryAfter ?? 60)
@@ -39,11 +48,28 @@ export async function problemResponse(c: Context, error: FuselinkError): Promise
   })
 }
 
-export function onError(services: Services) {
+export function onError(services: Services, routes: RouteTable) {
   return (error: Error, c: Context): Promise<Response> => {
-    const known = asFuselinkError(error)
+    const known = asFuselinkError(error, () => routes.bodyTypes(c.req.method, c.req.path))
     if (known) return problemResponse(c, known)
     services.log('unhandled error', { method: c.req.method, route: c.req.routePath, error: error.stack ?? String(error) })
     return problemResponse(c, new FuselinkError('internal_error', 'Something went wrong on our side.'))
+  }
+}
+
+/** Nothing answered: 405 with Allow when the path is served with other methods (RFC 9110, 15.5.6), else 404. */
+export function notFound(routes: RouteTable) {
+  return async (c: Context): Promise<Response> => {
+    const allowed = routes.allowed(c.req.path)
+    // A route that serves this method and found nothing (an unknown asset) is a 404 too.
+    if (allowed.length === 0 || allowed.includes(c.req.method)) {
+      return problemResponse(c, new FuselinkError('not_found', 'There is nothing at this address.'))
+    }
+    const response = await problemResponse(
+      c,
+      new FuselinkError('method_not_allowed', `${c.req.method} is not served here; ${allowed.join(', ')} are.`),
+    )
+    response.headers.set('Allow', allowed.join(', '))
+    return response
   }
 }

@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
+import type { ErrorCode } from '../core/errors'
+import { Metrics } from '../core/metrics'
 import type { Principal } from '../core/model'
 import type { EventStore, ObjectStore, StateStore, WebhookStore, WebhookTransport } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
@@ -20,6 +22,8 @@ export interface Services {
   sso: OidcProvider | null
   clock: Clock
   limiter: FailureLimiter
+  /** Counters served at GET /metrics (Node). */
+  metrics: Metrics
   /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
   linkPasswords: VerifiedPasswords
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
@@ -39,12 +43,20 @@ export interface Services {
 }
 
 export interface AppEnv {
-  /** Who is calling: set on /api/v1 by the authenticators (src/http/auth/). */
-  Variables: { principal: Principal }
+  Variables: {
+    /** Who is calling: set on /api/v1 by the authenticators (src/http/auth/). */
+    principal: Principal
+    /** This request's id (X-Request-Id, and its log line). */
+    requestId: string
+    /** The code of the problem it was answered with, if any. */
+    problem: ErrorCode
+    /** For a streamed download: the bytes its body really sent, once it has ended. */
+    bodyBytes: Promise<number>
+  }
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'linkPasswords' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'metrics' | 'linkPasswords' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -54,6 +66,7 @@ export function assembleServices(parts: RuntimeParts): Services {
     verifier: new TokenVerifier(parts.keys),
     sso: parts.config.oidc ? new OidcProvider(parts.config.oidc, () => clock.now()) : null,
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
+    metrics: new Metrics(),
     linkPasswords: new VerifiedPasswords(),
   }
 }

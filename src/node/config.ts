@@ -5,6 +5,7 @@ export interface NodeConfig extends AppConfig {
   port: number
   host: string
   dataDir: string
+  drainTimeout: number
   adminApiKey: string | null
   tokenSigningKey: string | null
   tokenVerifyKeys: string | null
@@ -19,6 +20,7 @@ export function readNodeConfig(env: SettingSource): NodeConfig {
     port: values.port,
     host: values.host,
     dataDir: values.dataDir,
+    drainTimeout: values.drainTimeout,
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,

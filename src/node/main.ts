@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import { SqliteDatabase } from '../adapters/sqlite-database'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
 import { jsonLogger } from '../core/log'
+import type { ObjectStore } from '../core/ports'
 import { secretValues } from '../core/settings'
 import { makeSetupUrl, SETUP_URL_PREFIX } from '../core/setup-link'
 import { WebhookDispatcher } from '../core/webhooks/dispatcher'
@@ -21,7 +22,8 @@ import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { applyMigrations } from './migrate'
-import { exitOnStartupFailure } from './startup-failure'
+import { PendingWork, stopGracefully } from './shutdown'
+import { exitOnStartupFailure, listenFailure } from './startup-failure'
 import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
@@ -37,16 +39,30 @@ const unrefTimer: SetTimer = (run, ms) => {
 }
 
 async function main(): Promise<void> {
+  // Everything the server creates (the database and its journal, objects,
+  // directories) is the owner's alone, like the signing key (docs/security.md, finding 8).
+  process.umask(0o077)
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
-  mkdirSync(dataDir, { recursive: true })
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const keys = await loadKeyRing({ ...config, dataDir })
 
-  const database = new SqliteDatabase(join(dataDir, 'fuselink.db'))
+  const databasePath = join(dataDir, 'fuselink.db')
+  const database = new SqliteDatabase(databasePath)
+  // A database made before the umask above; SQLite gives its journal files the database's mode.
+  chmodSync(databasePath, 0o600)
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+  let disk: DiskObjectStore | null = null
+  let objects: ObjectStore
+  if (config.s3) {
+    objects = new S3ObjectStore(config.s3)
+  } else {
+    objects = disk = new DiskObjectStore(join(dataDir, 'objects'))
+    await disk.removeAbandonedUploads()
+  }
+  const pending = new PendingWork()
   const webhooks = new SqlWebhookStore(database)
   const webhookTransport = new NodeWebhookTransport()
   const dispatcher = new WebhookDispatcher({
@@ -61,7 +77,7 @@ async function main(): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`)
   const adminKeyHash = await loadAdminKeyHash(config, state, print)
   // On every start while no user exists: a fresh link, each valid SETUP_TTL.
-  if (!(await state.hasUsers())) print(`${SETUP_URL_PREFIX}${await makeSetupUrl(keys, config.publicUrl!, Date.now(), config.setupTtl)}`)
+  if (!(await state.hasUsers())) print(`${SETUP_URL_PREFIX}${await makeSetupUrl(keys, config.publicUrl, Date.now(), config.setupTtl)}`)
 
   const services = assembleServices({
     config,
@@ -70,7 +86,7 @@ async function main(): Promise<void> {
     keys,
     adminKeyHash,
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
-    defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
+    defer: (_c, work) => pending.track(work.catch((error) => log('bookkeeping failed', { error: String(error) }))),
     events: new SqlEventStore(database),
     webhooks,
     webhookTransport,
@@ -85,6 +101,9 @@ async function main(): Promise<void> {
     )
   })
 
+  // A port in use ends start-up with one line naming PORT, not a stack trace.
+  server.once('error', (error) => exitOnStartupFailure(listenFailure(error, config.host, config.port)))
+
   answerBeforeBody(server as Server)
 
   // Once at start (what a stop left behind: dead transfers, expiries, queued
@@ -95,20 +114,22 @@ async function main(): Promise<void> {
     })
   runSweep()
   deliveries.kick()
-  const sweep = setInterval(runSweep, SWEEP_EVERY_MS)
+  const sweep = setInterval(() => {
+    runSweep()
+    disk?.removeAbandonedUploads().catch((error) => log('sweep failed', { error: String(error) }))
+  }, SWEEP_EVERY_MS)
   sweep.unref()
 
-  const stop = () => {
-    clearInterval(sweep)
-    deliveries.stop()
-    server.close(() => {
+  stopGracefully(server as Server, {
+    drainMs: config.drainTimeout * 1000,
+    pending,
+    log,
+    close() {
+      clearInterval(sweep)
+      deliveries.stop()
       database.close()
-      process.exit(0)
-    })
-    setTimeout(() => process.exit(0), 5000).unref()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+    },
+  })
 }
 
 main().catch(exitOnStartupFailure)

@@ -6,6 +6,7 @@ import { startupFailureLine } from '../core/startup-failure'
 import { deliverUntil } from '../core/webhooks/sending'
 import { type App, createApp } from '../http/app'
 import { maintain } from '../http/maintenance'
+import { securityHeaders } from '../http/middleware/security-headers'
 import { problemResponse } from '../http/problem'
 import { keepContentLength } from './content-length'
 import { buildServices, type WorkerRuntime } from './services'
@@ -42,16 +43,16 @@ function report(error: unknown, env: Env): void {
 
 /**
  * Every request gets the same refusal while the Worker cannot start: a
- * problem+json 500 (or the HTML error page for people on recipient routes),
- * through the app's one error path, naming the setting but not its value.
+ * problem+json 500 (or the HTML error page for people on recipient routes)
+ * with the security headers of every answer, through the app's one error
+ * path. It says nothing of the configuration to whoever asks; the log line
+ * names the setting for the operator (docs/security.md, finding 9).
  */
-function refuse(error: unknown, request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-  const detail =
-    error instanceof ConfigError
-      ? `This service is not configured: ${error.setting} is missing or invalid. Its operator can read why in the Worker's logs.`
-      : "This service could not start. Its operator can read why in the Worker's logs."
-  const refusal = new FuselinkError('internal_error', detail)
-  return new Hono().all('*', (c) => problemResponse(c, refusal)).fetch(request, env, ctx)
+const REFUSAL = new FuselinkError('internal_error', "This service is not available. Its operator can read why in the Worker's logs.")
+const refusing = new Hono().use(securityHeaders).all('*', (c) => problemResponse(c, REFUSAL))
+
+function refuse(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+  return refusing.fetch(request, env, ctx)
 }
 
 export default {
@@ -61,7 +62,7 @@ export default {
       ;({ app } = await prepare(env))
     } catch (error) {
       report(error, env)
-      return refuse(error, request, env, ctx)
+      return refuse(request, env, ctx)
     }
     return keepContentLength(await app.fetch(request, env, ctx))
   },

@@ -29,14 +29,16 @@ function missing(row: SettingRow): ConfigError {
  * Reads the Worker's vars and secrets. Unlike Node, a Worker has nowhere to
  * keep generated secrets, no local directory to fall back on and no ambient
  * AWS credentials, so the admin key, the signing key, the bucket and its
- * credentials are required (`requiredOn` in the table). Throws ConfigError
+ * credentials are required (`requiredOn` in the table). PUBLIC_URL too:
+ * links built on whatever Host a request named would change with the route
+ * it came by (workers.dev or the custom domain), and the origin checks of
+ * cookie sessions need one origin to trust (docs/security.md). Throws ConfigError
  * naming the first missing or bad setting, never its value.
  */
 export function readWorkerConfig(env: SettingSource): WorkerConfig {
   const values = requireSettings(readSettings(env, 'workers'), 'workers', missing)
   return {
-    // Without PUBLIC_URL, links are built on the origin each request came to.
-    config: appConfig(values, null),
+    config: appConfig(values, values.publicUrl),
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,

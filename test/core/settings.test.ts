@@ -115,6 +115,7 @@ describe('reading settings', () => {
       eventAddress: 'truncated',
       eventRetention: 90,
       webhookAllowedHosts: DEFAULT_RECEIVER_POLICY,
+      metricsToken: null,
       s3: null,
       oidc: null,
     })
@@ -162,6 +163,7 @@ describe('reading settings', () => {
       eventAddress: 'full',
       eventRetention: 7,
       webhookAllowedHosts: parseReceiverPolicy('loopback,hooks.example.com,10.1.0.0/16', 'WEBHOOK_ALLOWED_HOSTS'),
+      metricsToken: null,
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',
@@ -222,6 +224,7 @@ describe('reading settings', () => {
   test('what a runtime requires must be set: the first unset one is named', () => {
     const missing = (row: SettingRow) => new ConfigError(row.name, 'is not set')
     const complete = {
+      PUBLIC_URL: 'https://share.example.com',
       ADMIN_API_KEY: 'an-admin-key-long-enough',
       TOKEN_SIGNING_KEY: 'a-signing-secret-of-at-least-32-bytes',
       S3_BUCKET: 'b',

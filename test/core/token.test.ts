@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { describe, expect, test } from 'vitest'
 import { ConfigError, FuselinkError } from '../../src/core/errors'
 import {
+  buildKeyRing,
   createKeyRing,
   generateSigningJwk,
   importSigningKey,
@@ -203,6 +204,42 @@ describe('key configuration errors name the setting', () => {
     const error = await importSigningKey(text).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).setting).toBe('TOKEN_SIGNING_KEY')
+  })
+
+  // A 1-byte oct key was accepted and could be recovered from a single token.
+  test.each([
+    ['TOKEN_SIGNING_KEY', (jwk: JWK) => importSigningKey(JSON.stringify(jwk))],
+    ['TOKEN_VERIFY_KEYS', (jwk: JWK) => importVerifyKeys(JSON.stringify({ keys: [jwk] }))],
+  ] as const)('an oct key shorter than 32 bytes is refused in %s', async (setting, load) => {
+    for (const length of [1, 16, 31]) {
+      const jwk: JWK = { kty: 'oct', k: Buffer.alloc(length, 7).toString('base64url'), kid: 'short' }
+      const error = await load(jwk).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).setting).toBe(setting)
+      expect((error as ConfigError).message).toContain('32 bytes')
+    }
+    await expect(load({ kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url'), kid: 'long' })).resolves.toBeTruthy()
+  })
+
+  test('two different keys under one kid are refused instead of one silently replacing the other', async () => {
+    const first = await generateSigningJwk()
+    const second = { ...(await generateSigningJwk()), kid: first.kid }
+    const { d: _d1, ...firstPublic } = first
+    const { d: _d2, ...secondPublic } = second
+    const twice = await buildKeyRing(
+      JSON.stringify(await generateSigningJwk()),
+      JSON.stringify({ keys: [firstPublic, secondPublic] }),
+    ).catch((e: unknown) => e)
+    expect(twice).toBeInstanceOf(ConfigError)
+    expect((twice as ConfigError).setting).toBe('TOKEN_VERIFY_KEYS')
+    expect((twice as ConfigError).message).toContain(`kid ${first.kid}`)
+    // A verify key may not take the signing key's kid with other material either.
+    const clash = await buildKeyRing(JSON.stringify(first), JSON.stringify({ keys: [secondPublic] })).catch((e: unknown) => e)
+    expect(clash).toBeInstanceOf(ConfigError)
+    expect((clash as ConfigError).message).toContain(`kid ${first.kid}`)
+    // The same key listed again (the signing key's public half in the JWKS) is one key, not a clash.
+    const ring = await buildKeyRing(JSON.stringify(first), JSON.stringify({ keys: [firstPublic, firstPublic] }))
+    expect([...ring.verify.keys()]).toEqual([first.kid])
   })
 
   test('TOKEN_VERIFY_KEYS must be a JWKS', async () => {

@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import Database from 'better-sqlite3'
 import type { SqlValue } from '../../src/adapters/sql'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
+import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
@@ -70,6 +71,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     ...options.env,
   }
   let running = await spawnNodeEntry(env)
+  const runs = [running]
   const setupLine = () => /^SETUP_URL=(\S+)$/m.exec(running.stdout.join(''))?.[1] ?? null
   const client = s3
     ? new S3Client({
@@ -97,6 +99,15 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       if (client && s3) await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
       else await rm(join(dataDir, 'objects', key), { force: true })
     },
+    async listObjects() {
+      if (client && s3) return listObjectKeys(client, s3.bucket)
+      const root = join(dataDir, 'objects')
+      const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
+      return entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+        .sort()
+    },
     async query<T>(sql: string, params: SqlValue[] = []) {
       // A reader beside the entry's own connection (WAL): it sees every commit.
       const db = new Database(join(dataDir, 'fuselink.db'), { readonly: true, fileMustExist: true })
@@ -106,10 +117,12 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
         db.close()
       }
     },
+    log: () => runs.map((run) => run.stdout.join('') + run.stderr.join('')).join(''),
     setupUrl: () => setupLine(),
     async restart() {
       await stopProcess(running)
       running = await spawnNodeEntry(env)
+      runs.push(running)
     },
     async stop() {
       await stopProcess(running)

@@ -14,8 +14,12 @@ export interface ServiceTarget {
   putObject(key: string, body: Uint8Array, contentType?: string): Promise<void>
   /** Removes an object behind the service's back. */
   removeObject(key: string): Promise<void>
+  /** Every object key in its storage (on disk, an upload's staging files too), sorted. */
+  listObjects(): Promise<string[]>
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
+  /** Everything the service has written to its log (stdout and stderr, or the Worker's console) since it first started. */
+  log(): string
   /**
    * The setup link its operator got at the last start (`SETUP_URL=`, printed
    * while no user exists), or null when none was given. On the Worker, which

@@ -9,6 +9,7 @@ import { makeSetupUrl } from '../../src/core/setup-link'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled, type WorkerOptions } from '../../tools/workerd/runtime'
+import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
@@ -103,6 +104,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     firstRequestMs: running.firstRequestMs,
     logs,
     d1: () => running.d1(),
+    log: () => logs.join(''),
     async putObject(key, body, contentType = 'application/octet-stream') {
       await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))
     },
@@ -112,6 +114,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     async removeObject(key) {
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
+    listObjects: () => listObjectKeys(client, s3.bucket),
     async query(sql, params = []) {
       return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
     },

@@ -118,6 +118,14 @@ export class SqlRecordStore implements RecordStore {
     await this.db.batch([sql('UPDATE files SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL', at, id)])
   }
 
+  async objectInUse(objectKey: string, exceptId: string): Promise<boolean> {
+    const row = await this.db.first('SELECT 1 AS used FROM files WHERE object_key = ? AND id <> ? AND deleted_at IS NULL LIMIT 1', [
+      objectKey,
+      exceptId,
+    ])
+    return row !== null
+  }
+
   async insertLink(link: LinkRecord): Promise<void> {
     const token = tokenOf(link)
     await this.db.batch([

@@ -1,7 +1,22 @@
 import { FuselinkError } from '../errors'
 
-const MAX_PART_HEADER_BYTES = 16 * 1024
 const MAX_PARTS = 32
+/** One part's header block. */
+const MAX_PART_HEADER_BYTES = 16 * 1024
+/** Every part's header block together: bounds what a body can make the parser decode and search. */
+const MAX_HEADER_BYTES = 64 * 1024
+/** Read after the file (the closing delimiter, fields a form puts after it) before the request is left to the entry. */
+const MAX_EPILOGUE_BYTES = 64 * 1024
+/** The longest delimiter line: CRLF, "--", a boundary of at most 70 characters, "--", CRLF. */
+const MAX_DELIMITER_BYTES = 2 + 2 + 70 + 2 + 2
+/**
+ * What a multipart body may carry besides the file and the parts it skips
+ * (which count against the upload limit): every part's headers, delimiters
+ * and the epilogue. An upload's declared length may exceed the limit by this.
+ */
+export const MULTIPART_FRAMING_BYTES = MAX_HEADER_BYTES + MAX_PARTS * MAX_DELIMITER_BYTES + MAX_EPILOGUE_BYTES
+/** The file's bytes are handed on in pieces of at least this much (or what is left): not one piece per network read. */
+const MIN_PIECE_BYTES = 64 * 1024
 const CRLF_CRLF = new Uint8Array([13, 10, 13, 10])
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
@@ -16,7 +31,8 @@ export function multipartBoundary(contentType: string | null | undefined): strin
   return match ? (match[1] ?? match[2] ?? null) : null
 }
 
-function indexOf(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+/** Where `needle` first occurs in `haystack` at or after `from`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0]!
   for (let i = haystack.indexOf(first, from); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
     let j = 1
@@ -26,13 +42,30 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   return -1
 }
 
-/** Reads a stream into a sliding buffer that the parser consumes from the front. */
-class Scanner {
-  buffer: Uint8Array = new Uint8Array(0)
+/**
+ * The unread part of the body: a window over one buffer that grows by
+ * doubling and is compacted only once its consumed front outweighs what is
+ * left. Appending a network read and consuming from the front are therefore
+ * linear in the bytes that pass, however small the reads (a body sent one
+ * byte at a time used to be copied whole on every read).
+ */
+class Window {
+  #buffer = new Uint8Array(16 * 1024)
+  #start = 0
+  #end = 0
   done = false
 
   constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
 
+  get length(): number {
+    return this.#end - this.#start
+  }
+
+  view(): Uint8Array {
+    return this.#buffer.subarray(this.#start, this.#end)
+  }
+
+  /** Appends the next read; false once the body has ended. */
   async fill(): Promise<boolean> {
     if (this.done) return false
     const { done, value } = await this.reader.read()
@@ -40,17 +73,52 @@ class Scanner {
       this.done = true
       return false
     }
-    const merged = new Uint8Array(this.buffer.length + value.length)
-    merged.set(this.buffer)
-    merged.set(value, this.buffer.length)
-    this.buffer = merged
+    this.#append(value)
     return true
   }
 
+  #append(chunk: Uint8Array): void {
+    if (this.#end + chunk.length > this.#buffer.length) {
+      const needed = this.length + chunk.length
+      if (needed <= this.#buffer.length / 2) {
+        this.#buffer.copyWithin(0, this.#start, this.#end)
+      } else {
+        const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2))
+        grown.set(this.view())
+        this.#buffer = grown
+      }
+      this.#end = this.length
+      this.#start = 0
+    }
+    this.#buffer.set(chunk, this.#end)
+    this.#end += chunk.length
+  }
+
+  /** The first `length` bytes, copied (the buffer is reused), and consumed. */
   take(length: number): Uint8Array {
-    const head = this.buffer.subarray(0, length)
-    this.buffer = this.buffer.subarray(length)
+    const head = this.#buffer.slice(this.#start, this.#start + length)
+    this.skip(length)
     return head
+  }
+
+  skip(length: number): void {
+    this.#start += length
+  }
+
+  /**
+   * Reads until `needle` is in the window and returns where it starts, each
+   * byte searched once (a search resumes where the last one stopped), or -1
+   * when the body ends first. `limit` bounds how far it may look.
+   */
+  async find(needle: Uint8Array, limit: number, tooFar: () => FuselinkError): Promise<number> {
+    let from = 0
+    for (;;) {
+      const at = indexOf(this.view(), needle, from)
+      if (at !== -1) return at > limit ? Promise.reject(tooFar()) : at
+      if (this.length > limit) throw tooFar()
+      from = Math.max(0, this.length - needle.length + 1)
+      if (!(await this.fill())) return -1
+    }
   }
 
   cancel(): Promise<void> {
@@ -58,16 +126,15 @@ class Scanner {
   }
 }
 
-const MAX_EPILOGUE_BYTES = 64 * 1024
-
 /** Reads what follows the file (the closing delimiter) so the request ends cleanly. */
-async function drainEpilogue(scanner: Scanner): Promise<void> {
-  let seen = 0
-  while (seen < MAX_EPILOGUE_BYTES && (await scanner.fill())) {
-    seen += scanner.buffer.length
-    scanner.take(scanner.buffer.length)
+async function drainEpilogue(window: Window): Promise<void> {
+  let seen = window.length
+  window.skip(window.length)
+  while (seen < MAX_EPILOGUE_BYTES && (await window.fill())) {
+    seen += window.length
+    window.skip(window.length)
   }
-  if (!scanner.done) await scanner.cancel()
+  if (!window.done) await window.cancel()
 }
 
 export interface MultipartFile {
@@ -76,6 +143,15 @@ export interface MultipartFile {
   contentType: string | null
   /** The part's content, streamed as it arrives. */
   body: ReadableStream<Uint8Array>
+  /** Bytes of other parts (and before the first delimiter) read past to reach it; they count against the upload limit. */
+  skipped: number
+}
+
+export interface MultipartOptions {
+  /** The form field holding the file. */
+  field?: string
+  /** The upload limit: more bytes than this in skipped parts is 413 before the file is reached. */
+  maxBytes?: number
 }
 
 function parseDisposition(value: string): { name?: string; filename?: string } {
@@ -118,71 +194,90 @@ function parseHeaders(block: Uint8Array): { name?: string; filename?: string; co
 
 /**
  * Finds the form field `field` in a multipart/form-data body and streams its
- * content without ever holding the whole file: only a sliding window the size
- * of one network chunk plus the boundary stays in memory. Fields before it are
- * skipped; the rest of the body after it is not read.
+ * content without ever holding the whole file: only a window of about one
+ * piece plus the boundary stays in memory. Fields before it are skipped (and
+ * counted against `maxBytes`); the rest of the body after it is not read.
+ * Every byte is searched a bounded number of times, whatever the size of the
+ * reads it arrives in, and the bytes spent on part headers are bounded.
  */
-export async function readMultipartFile(stream: ReadableStream<Uint8Array>, boundary: string, field = 'file'): Promise<MultipartFile> {
-  const scanner = new Scanner(stream.getReader())
-  // Every delimiter but the first is preceded by CRLF; the first is at the start.
-  const delimiter = encoder.encode(`\r\n--${boundary}`)
-  scanner.buffer = new Uint8Array([13, 10])
+export async function readMultipartFile(
+  stream: ReadableStream<Uint8Array>,
+  boundary: string,
+  options: MultipartOptions = {},
+): Promise<MultipartFile> {
+  const { field = 'file', maxBytes = Number.POSITIVE_INFINITY } = options
+  const window = new Window(stream.getReader())
+  try {
+    return await findFile(window, boundary, field, maxBytes)
+  } catch (error) {
+    await window.cancel()
+    throw error
+  }
+}
 
-  const skipToDelimiter = async (): Promise<void> => {
-    for (;;) {
-      const at = indexOf(scanner.buffer, delimiter)
-      if (at !== -1) {
-        scanner.take(at + delimiter.length)
-        return
-      }
-      scanner.take(Math.max(0, scanner.buffer.length - delimiter.length + 1))
-      if (!(await scanner.fill())) throw malformed('ended before a boundary')
-    }
+async function findFile(window: Window, boundary: string, field: string, maxBytes: number): Promise<MultipartFile> {
+  // Every delimiter but the first is preceded by CRLF; the first may start the body.
+  const delimiter = encoder.encode(`\r\n--${boundary}`)
+  const opening = delimiter.subarray(2)
+  let skipped = 0
+  let headerBytes = 0
+
+  const skipPast = async (needle: Uint8Array): Promise<void> => {
+    const at = await window.find(needle, Number.POSITIVE_INFINITY, () => malformed('unreachable'))
+    if (at === -1) throw malformed('ended before a boundary')
+    skipped += at
+    if (skipped > maxBytes) throw new FuselinkError('payload_too_large', `Uploads are limited to ${maxBytes} bytes.`)
+    window.skip(at + needle.length)
   }
 
-  await skipToDelimiter()
+  await skipPast(opening)
   for (let part = 0; part < MAX_PARTS; part++) {
-    while (scanner.buffer.length < 2) if (!(await scanner.fill())) throw malformed('ended after a boundary')
-    if (scanner.buffer[0] === 45 && scanner.buffer[1] === 45) break // "--": the closing delimiter
-    let end = indexOf(scanner.buffer, CRLF_CRLF)
-    while (end === -1) {
-      if (scanner.buffer.length > MAX_PART_HEADER_BYTES) throw malformed('part headers too large')
-      if (!(await scanner.fill())) throw malformed('ended inside part headers')
-      end = indexOf(scanner.buffer, CRLF_CRLF)
-    }
-    if (end > MAX_PART_HEADER_BYTES) throw malformed('part headers too large')
+    while (window.length < 2) if (!(await window.fill())) throw malformed('ended after a boundary')
+    const view = window.view()
+    if (view[0] === 45 && view[1] === 45) break // "--": the closing delimiter
+    const limit = Math.min(MAX_PART_HEADER_BYTES, MAX_HEADER_BYTES - headerBytes)
+    const end = await window.find(CRLF_CRLF, limit, () => malformed('part headers too large'))
+    if (end === -1) throw malformed('ended inside part headers')
+    headerBytes += end
     // The headers block starts after the CRLF that ends the delimiter line.
-    const headers = parseHeaders(scanner.take(end + 4).subarray(2, end))
+    const headers = parseHeaders(window.take(end + 4).subarray(2, end))
     if (headers.name !== field) {
-      await skipToDelimiter()
+      await skipPast(delimiter)
       continue
     }
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        for (;;) {
-          const at = indexOf(scanner.buffer, delimiter)
-          if (at !== -1) {
-            if (at > 0) controller.enqueue(scanner.take(at).slice())
-            scanner.take(scanner.buffer.length)
-            controller.close()
-            await drainEpilogue(scanner)
-            return
-          }
-          const safe = scanner.buffer.length - delimiter.length + 1
-          if (safe > 0) {
-            controller.enqueue(scanner.take(safe).slice())
-            return
-          }
-          if (!(await scanner.fill())) {
-            controller.error(malformed('ended inside the file'))
-            return
-          }
-        }
-      },
-      cancel: () => scanner.cancel(),
-    })
-    return { filename: headers.filename ?? null, contentType: headers.contentType ?? null, body }
+    return { filename: headers.filename ?? null, contentType: headers.contentType ?? null, body: fileBody(window, delimiter), skipped }
   }
-  await scanner.cancel()
   throw malformed(`no "${field}" field`)
+}
+
+/** The file part's content up to the next delimiter, in pieces of at least MIN_PIECE_BYTES. */
+function fileBody(window: Window, delimiter: Uint8Array): ReadableStream<Uint8Array> {
+  let from = 0
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const at = indexOf(window.view(), delimiter, from)
+        if (at !== -1) {
+          if (at > 0) controller.enqueue(window.take(at))
+          window.skip(delimiter.length)
+          controller.close()
+          await drainEpilogue(window)
+          return
+        }
+        // Everything but a possible start of the delimiter can go.
+        const safe = window.length - delimiter.length + 1
+        if (safe >= MIN_PIECE_BYTES) {
+          controller.enqueue(window.take(safe))
+          from = 0
+          return
+        }
+        from = Math.max(0, safe)
+        if (!(await window.fill())) {
+          controller.error(malformed('ended inside the file'))
+          return
+        }
+      }
+    },
+    cancel: () => window.cancel(),
+  })
 }

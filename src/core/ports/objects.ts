@@ -31,9 +31,17 @@ export class ObjectTooLargeError extends Error {
   }
 }
 
+/** Raised by put() when storage refused the bytes for lack of space (a full disk, a full bucket); nothing is left stored. */
+export class StorageFullError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('storage is full', options)
+    this.name = 'StorageFullError'
+  }
+}
+
 /** Object storage: a local directory on Node, an S3-compatible bucket on both runtimes. */
 export interface ObjectStore {
-  /** Streams `body` into `key`; rejects with ObjectTooLargeError past `maxBytes`. */
+  /** Streams `body` into `key`; rejects with ObjectTooLargeError past `maxBytes`, StorageFullError when out of space. */
   put(key: string, body: ReadableStream<Uint8Array>, options: { contentType: string; maxBytes: number }): Promise<PutResult>
   /** Reads bytes `start`..`end` (inclusive) or the whole object; ObjectMissingError when absent. */
   get(key: string, range?: { start: number; end: number }): Promise<StoredObject>

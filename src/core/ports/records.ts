@@ -37,6 +37,8 @@ export interface RecordStore {
   getFile(id: string): Promise<FileRecord | null>
   listFiles(query: ListQuery): Promise<Page<FileRecord>>
   markFileDeleted(id: string, at: number): Promise<void>
+  /** Whether a file other than `exceptId`, not deleted, is stored in `objectKey` (imports may share an object). */
+  objectInUse(objectKey: string, exceptId: string): Promise<boolean>
 
   insertLink(link: LinkRecord): Promise<void>
   /** A link with its file, its counters as they are now. */

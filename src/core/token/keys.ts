@@ -49,15 +49,21 @@ async function importOne(jwk: JWK, setting: string, wantPrivate: boolean): Promi
   if (wantPrivate && alg !== 'HS256' && typeof jwk.d !== 'string') {
     throw new ConfigError(setting, 'the signing key must be a private JWK (with "d")')
   }
+  let key
   try {
-    if (alg === 'HS256') {
-      const key = await importJWK(jwk, alg)
-      return { kid: jwk.kid, alg, key, ...(wantPrivate ? { signingKey: key } : {}) }
-    }
-    const publicJwk = publicPart(jwk, alg, jwk.kid)
-    const key = (await importJWK(publicJwk, alg)) as CryptoKey
+    key = await importJWK(alg === 'HS256' ? jwk : publicPart(jwk, alg, jwk.kid), alg)
+  } catch (cause) {
+    throw new ConfigError(setting, `key ${jwk.kid} cannot be imported (${(cause as Error).message})`)
+  }
+  if (key instanceof Uint8Array) {
+    // The same floor as a TOKEN_SIGNING_KEY secret: a short HMAC key can be recovered from one token.
+    if (key.length < MIN_SECRET_BYTES)
+      throw new ConfigError(setting, `oct key ${jwk.kid}: an HS256 secret needs at least ${MIN_SECRET_BYTES} bytes`)
+    return { kid: jwk.kid, alg, key, ...(wantPrivate ? { signingKey: key } : {}) }
+  }
+  try {
     const signingKey = wantPrivate ? ((await importJWK({ ...jwk, alg }, alg)) as CryptoKey) : undefined
-    return { kid: jwk.kid, alg, key, publicJwk, ...(signingKey ? { signingKey } : {}) }
+    return { kid: jwk.kid, alg, key, publicJwk: publicPart(jwk, alg, jwk.kid), ...(signingKey ? { signingKey } : {}) }
   } catch (cause) {
     throw new ConfigError(setting, `key ${jwk.kid} cannot be imported (${(cause as Error).message})`)
   }
@@ -100,10 +106,25 @@ export async function importVerifyKeys(value: string, setting = 'TOKEN_VERIFY_KE
   return Promise.all(parsed.keys.map((jwk) => importOne(jwk as JWK, setting, false)))
 }
 
-export function createKeyRing(signing: KeyRing['signing'], previous: VerifyKey[] = []): KeyRing {
-  const verify = new Map<string, VerifyKey>()
-  for (const key of previous) verify.set(key.kid, key)
-  verify.set(signing.kid, signing)
+/** The same key material: a key listed twice (the signing key's public half in the JWKS, say) is one key. */
+function sameKey(a: VerifyKey, b: VerifyKey): boolean {
+  const [x, y] = [a.key, b.key]
+  if (x instanceof Uint8Array && y instanceof Uint8Array) return x.length === y.length && x.every((byte, i) => byte === y[i])
+  return a.alg === b.alg && a.publicJwk !== undefined && a.publicJwk.x === b.publicJwk?.x && a.publicJwk.y === b.publicJwk?.y
+}
+
+/**
+ * The ring of the signing key and the earlier keys. Two different keys under
+ * one `kid` are refused: a token names its key by kid, and one would
+ * silently replace the other.
+ */
+export function createKeyRing(signing: KeyRing['signing'], previous: VerifyKey[] = [], setting = 'TOKEN_VERIFY_KEYS'): KeyRing {
+  const verify = new Map<string, VerifyKey>([[signing.kid, signing]])
+  for (const key of previous) {
+    const known = verify.get(key.kid)
+    if (known && !sameKey(known, key)) throw new ConfigError(setting, `two different keys share kid ${key.kid}: give each key its own kid`)
+    if (!known) verify.set(key.kid, key)
+  }
   const algorithms = [...new Set([...verify.values()].map((k) => k.alg))]
   return { signing, verify, algorithms }
 }

@@ -1,17 +1,16 @@
 import type { Context } from 'hono'
 import { sha256Hex, timingSafeEqual } from '../../core/encoding'
 import type { Principal } from '../../core/model'
+import { bearerCredential } from './bearer'
 import type { Authenticator } from './chain'
 
 export const BOOTSTRAP_KEY_ID = 'admin'
 /** What `GET /api/v1/me` and owners call the bootstrap key. */
 export const BOOTSTRAP_KEY_NAME = 'ADMIN_API_KEY'
 
-const BEARER = /^Bearer +([\x21-\x7e]{1,256})$/
-
 /** The bearer credential of the request, if it has one. */
 export function bearerToken(c: Context): string | null {
-  return BEARER.exec(c.req.header('authorization') ?? '')?.[1] ?? null
+  return bearerCredential(c.req.header('authorization'))
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { publicOrigin } from '../public-origin'
 import type { Services } from '../services'
 
 /*
@@ -14,7 +13,7 @@ import type { Services } from '../services'
 export function isSameOrigin(c: Context, services: Services): boolean {
   if (c.req.header('sec-fetch-site') === 'same-origin') return true
   const origin = c.req.header('origin')
-  return origin !== undefined && origin === new URL(publicOrigin(services, c.req.url)).origin
+  return origin !== undefined && origin === new URL(services.config.publicUrl).origin
 }
 
 /**

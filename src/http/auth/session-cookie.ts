@@ -4,15 +4,14 @@ import { seconds } from '../../core/clock'
 import { newId } from '../../core/ids'
 import type { UserRecord } from '../../core/model'
 import { isExpired, signServiceToken, verifyServiceToken } from '../../core/token/service-tokens'
-import { publicOrigin } from '../public-origin'
 import type { Services } from '../services'
 import type { Authenticator } from './chain'
 
 export const SESSION_COOKIE = 'fuselink_session'
 
 /** Cookies over https only, when the service is reached over https. */
-export function secureCookies(c: Context, services: Services): boolean {
-  return publicOrigin(services, c.req.url).startsWith('https:')
+export function secureCookies(services: Services): boolean {
+  return services.config.publicUrl.startsWith('https:')
 }
 
 /**
@@ -31,7 +30,7 @@ export async function startSession(c: Context, services: Services, user: UserRec
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
-    secure: secureCookies(c, services),
+    secure: secureCookies(services),
     maxAge: services.config.sessionTtl,
   })
   return exp * 1000
@@ -39,7 +38,7 @@ export async function startSession(c: Context, services: Services, user: UserRec
 
 /** Tells the browser to forget the session cookie (the session itself is ended in the database). */
 export function clearSessionCookie(c: Context, services: Services): void {
-  setCookie(c, SESSION_COOKIE, '', { path: '/', httpOnly: true, sameSite: 'Lax', secure: secureCookies(c, services), maxAge: 0 })
+  setCookie(c, SESSION_COOKIE, '', { path: '/', httpOnly: true, sameSite: 'Lax', secure: secureCookies(services), maxAge: 0 })
 }
 
 /**

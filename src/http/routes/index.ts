@@ -33,6 +33,7 @@ import * as assets from './system/assets'
 import * as favicon from './system/favicon'
 import * as health from './system/health'
 import * as jwks from './system/jwks'
+import * as metrics from './system/metrics'
 import * as openapi from './system/openapi'
 import * as createUser from './users/create'
 import * as disableUser from './users/disable'
@@ -84,6 +85,7 @@ export const ROUTES: readonly RouteModule[] = [
   home,
   jwks,
   health,
+  metrics,
   openapi,
   apiDocs,
   favicon,

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { isSafeObjectKey } from '../../core/object-key'
+import { isSafeObjectKey, isServiceObjectKey, SERVICE_OBJECT_PREFIX } from '../../core/object-key'
 import { pageOf } from './page'
 
 export const FileSchema = z
@@ -21,23 +21,24 @@ export const FilePageSchema = pageOf(FileSchema, 'FilePage')
 const NAME_MESSAGE = 'give the file a name (?name= for raw uploads)'
 
 export const UploadQuery = z.object({
-  name: z
-    .string()
-    .max(1024, NAME_MESSAGE)
-    .refine((name) => name.trim() !== '', NAME_MESSAGE)
-    .optional()
-    .openapi({
-      description:
-        "The file's name. Required for a raw body; for multipart it defaults to the part's filename. Characters a file name cannot hold are replaced.",
-      example: 'report.pdf',
-    }),
+  name: z.string().max(1024, NAME_MESSAGE).optional().openapi({
+    description:
+      "The file's name. Required for a raw body; for multipart it defaults to the part's filename. Characters a file name cannot hold are replaced.",
+    example: 'report.pdf',
+  }),
 })
 
 export const ImportBody = z.object({
-  key: z.string().min(1).max(1024).refine(isSafeObjectKey, 'must be a plain relative object key').openapi({
-    description: 'The object key in the bucket: a plain relative path, no `.` or `..` segments.',
-    example: 'exports/2026/q1.csv',
-  }),
+  key: z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine(isSafeObjectKey, 'must be a plain relative object key')
+    .refine((key) => !isServiceObjectKey(key), `keys under ${SERVICE_OBJECT_PREFIX} hold uploaded files; import objects stored elsewhere`)
+    .openapi({
+      description: `The object key in the bucket: a plain relative path, no \`.\` or \`..\` segments, not under \`${SERVICE_OBJECT_PREFIX}\` (where uploads are stored).`,
+      example: 'exports/2026/q1.csv',
+    }),
   name: z
     .string()
     .min(1)

@@ -70,7 +70,9 @@ export const LinkListQuery = PageQuery.extend({
   fileId: z.string().min(1).max(64).optional().openapi({ description: "Only this file's links." }),
 })
 
-const expiresInField = z.union([z.number(), z.string()])
+const expiresInField = z.union([z.number(), z.string()], {
+  error: (issue) => `${issue.input === undefined ? 'required; give' : 'give'} seconds or a duration such as "90m", "24h" or "7d"`,
+})
 const maxDownloadsField = z
   .number()
   .int()

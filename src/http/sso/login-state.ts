@@ -49,7 +49,7 @@ export async function beginLogin(c: Context, services: Services): Promise<LoginS
     path: SSO_PATH,
     httpOnly: true,
     sameSite: 'Lax',
-    secure: secureCookies(c, services),
+    secure: secureCookies(services),
     maxAge: LIFETIME_S,
   })
   return login
@@ -58,7 +58,7 @@ export async function beginLogin(c: Context, services: Services): Promise<LoginS
 /** Ends the sign-in under way, whatever comes of it: its cookie goes, and its state is the caller's last use of it. */
 export async function takeLogin(c: Context, services: Services): Promise<LoginState | null> {
   const token = getCookie(c, SSO_COOKIE)
-  deleteCookie(c, SSO_COOKIE, { path: SSO_PATH, httpOnly: true, sameSite: 'Lax', secure: secureCookies(c, services) })
+  deleteCookie(c, SSO_COOKIE, { path: SSO_PATH, httpOnly: true, sameSite: 'Lax', secure: secureCookies(services) })
   if (!token) return null
   const claims = (await verifyTypedToken(services.keys, token, SERVICE_TOKEN_TYPES.sso).catch(() => null)) as Record<string, unknown> | null
   if (!claims || typeof claims.exp !== 'number' || services.clock.now() >= claims.exp * 1000) return null

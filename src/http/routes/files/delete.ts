@@ -11,7 +11,8 @@ export const route = createRoute({
   path: '/api/v1/files/{id}',
   tags: ['Files'],
   summary: 'Delete a file',
-  description: 'Deletes the object from storage; every link to the file stops working (410 `file_gone`). Deleting it again answers 404.',
+  description:
+    'Deletes the object from storage (unless another file record still uses it); every link to the file stops working (410 `file_gone`). Deleting it again answers 404.',
   security: BEARER,
   request: { params: idParam('file') },
   responses: {
@@ -23,10 +24,13 @@ export const route = createRoute({
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const file = await visibleFile(services, c.get('principal'), c.req.valid('param').id)
-    try {
-      await services.objects.delete(file.objectKey)
-    } catch (cause) {
-      throw new FuselinkError('storage_unavailable', 'The file could not be deleted from storage; try again.', { cause })
+    // Another record may share the object (two imports of one key): then only this record goes.
+    if (!(await services.state.objectInUse(file.objectKey, file.id))) {
+      try {
+        await services.objects.delete(file.objectKey)
+      } catch (cause) {
+        throw new FuselinkError('storage_unavailable', 'The file could not be deleted from storage; try again.', { cause })
+      }
     }
     await services.state.markFileDeleted(file.id, services.clock.now())
     return c.body(null, 204)

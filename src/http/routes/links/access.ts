@@ -3,11 +3,10 @@ import { FuselinkError } from '../../../core/errors'
 import { type LinkRecord, type Principal, tokenOf } from '../../../core/model'
 import { signLinkToken } from '../../../core/token/sign'
 import { canSee } from '../../middleware/auth'
-import { publicOrigin } from '../../public-origin'
 import type { Services } from '../../services'
 
 /** A link's token, signed again from its stored claims, and the URLs carrying it. */
-export async function linkAccess(services: Services, link: LinkRecord, requestUrl: string) {
+export async function linkAccess(services: Services, link: LinkRecord) {
   const current = tokenOf(link)
   const token = await signLinkToken(services.keys, {
     jti: link.id,
@@ -17,7 +16,7 @@ export async function linkAccess(services: Services, link: LinkRecord, requestUr
     iat: seconds(current.issuedAt),
     exp: seconds(current.expiresAt),
   })
-  const base = publicOrigin(services, requestUrl)
+  const base = services.config.publicUrl
   return { token, url: `${base}/s/${token}`, downloadUrl: `${base}/d/${token}` }
 }
 

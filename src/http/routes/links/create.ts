@@ -65,7 +65,7 @@ export function register(app: RouteApp, services: Services) {
       note: body.note ?? null,
     }
     await services.state.insertLink(link)
-    const access = await linkAccess(services, link, c.req.url)
+    const access = await linkAccess(services, link)
     return c.json(linkJson(link, file, now, access), 201, { Location: `/api/v1/links/${link.id}` })
   })
 }

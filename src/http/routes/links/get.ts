@@ -24,6 +24,6 @@ export const route = createRoute({
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const { link, file } = await visibleLink(services, c.get('principal'), c.req.valid('param').id)
-    return c.json(linkJson(link, file, services.clock.now(), await linkAccess(services, link, c.req.url)), 200)
+    return c.json(linkJson(link, file, services.clock.now(), await linkAccess(services, link)), 200)
   })
 }

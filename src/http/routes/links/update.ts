@@ -44,6 +44,6 @@ export function register(app: RouteApp, services: Services) {
         writeEvents(services, c, () => services.events.noticeExhaustion(id, now)),
       )
     }
-    return c.json({ ...linkJson(link, file, now, await linkAccess(services, link, c.req.url)), reissued }, 200)
+    return c.json({ ...linkJson(link, file, now, await linkAccess(services, link)), reissued }, 200)
   })
 }

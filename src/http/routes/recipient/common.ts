@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { FuselinkError } from '../../../core/errors'
 import type { DownloadDeps } from '../../../core/link/download'
+import { observedLedger } from '../../observed-ledger'
 import type { Services } from '../../services'
 
 /**
@@ -27,9 +28,10 @@ export async function limited<T>(services: Services, c: Context, work: () => Pro
   }
 }
 
-export function downloadDeps(services: Services): DownloadDeps {
+/** What a download needs; `onSettled` hears what its transfer sent (observed-ledger.ts). */
+export function downloadDeps(services: Services, onSettled?: (sent: number) => void): DownloadDeps {
   return {
-    state: services.state,
+    state: observedLedger(services.state, services.metrics, onSettled),
     objects: services.objects,
     verifier: services.verifier,
     clock: services.clock,

@@ -120,27 +120,33 @@ async function download(services: Services, c: Context): Promise<Response> {
   // form. A GET of the form's own address is a machine reading the page,
   // unless it resumes: that is the browser picking up a download the form began.
   const fromPage = c.req.query(FROM_PAGE.name) === FROM_PAGE.value && !isResumeRange(c.req.header('range'))
-  const speculative = c.req.method === 'GET' && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
+  // HEAD included: a previewer's HEAD must not learn the file name from Content-Disposition.
+  const speculative =
+    (c.req.method === 'GET' || isHead) && (isPrefetch(c.req.raw.headers) || isPreviewer(c.req.header('user-agent')) || fromPage)
   if (speculative) {
-    // A scanner or prefetch gets the page, which consumes nothing.
+    // A scanner or prefetch gets the page (headers only for HEAD), which consumes nothing.
     return landingFor(services, c, token)
   }
 
+  let sent = 0
   const gate: { unlocked: Unlocked | null } = { unlocked: null }
   let result: DownloadResult
   try {
     result = await limited(services, c, () =>
-      openDownload(downloadDeps(services), {
-        token,
-        range: c.req.header('range') ?? null,
-        ifRange: c.req.header('if-range') ?? null,
-        ifNoneMatch: c.req.header('if-none-match') ?? null,
-        consume: !isHead,
-        unlock: async (target, start) => {
-          gate.unlocked = await unlockLink(services, c, target.link, start)
+      openDownload(
+        downloadDeps(services, (bytes) => (sent = bytes)),
+        {
+          token,
+          range: c.req.header('range') ?? null,
+          ifRange: c.req.header('if-range') ?? null,
+          ifNoneMatch: c.req.header('if-none-match') ?? null,
+          consume: !isHead,
+          unlock: async (target, start) => {
+            gate.unlocked = await unlockLink(services, c, target.link, start)
+          },
+          observer: downloadObserver(services, c),
         },
-        observer: downloadObserver(services, c),
-      }),
+      ),
     )
   } catch (error) {
     recordRefusal(services, c, token, error)
@@ -161,9 +167,13 @@ async function download(services: Services, c: Context): Promise<Response> {
     return new Response(null, { status: 304, headers: { ETag: result.etag, 'Cache-Control': 'private, no-store' } })
   }
   services.defer(c, result.ended)
+  c.set(
+    'bodyBytes',
+    result.ended.then(() => sent),
+  )
   const headers = downloadHeaders(result)
   if (gate.unlocked === 'password' && c.req.method === 'POST') {
-    headers.append('Set-Cookie', await resumeProofCookie(services, c, result.target.link, token))
+    headers.append('Set-Cookie', await resumeProofCookie(services, result.target.link, token))
   }
   return new Response(result.body, { status: result.status, headers })
 }

@@ -9,7 +9,6 @@ import { PASSWORD_MAX_LENGTH } from '../../../core/password'
 import { isExpired, signServiceToken, verifyServiceToken } from '../../../core/token/service-tokens'
 import { secureCookies } from '../../auth/session-cookie'
 import { checkPassword } from '../../passwords'
-import { publicOrigin } from '../../public-origin'
 import type { Services } from '../../services'
 
 // Link passwords on /d/ (docs/accounts.md, "Link passwords").
@@ -89,16 +88,16 @@ export async function unlockLink(services: Services, c: Context, link: LinkRecor
  * there only for a resume (a Range after byte 0), which draws on bytes the
  * link has already counted.
  */
-export async function resumeProofCookie(services: Services, c: Context, link: LinkRecord, token: string): Promise<string> {
+export async function resumeProofCookie(services: Services, link: LinkRecord, token: string): Promise<string> {
   const iat = seconds(services.clock.now())
   const exp = Math.min(iat + RESUME_PROOF_TTL_S, seconds(link.expiresAt) + services.config.resumeGrace)
   const proof = await signServiceToken(services.keys, 'resume', { jti: newId(), sub: link.id, iat, exp })
-  const base = new URL(publicOrigin(services, c.req.url)).pathname.replace(/\/$/, '')
+  const base = new URL(services.config.publicUrl).pathname.replace(/\/$/, '')
   return serialize(RESUME_COOKIE, proof, {
     path: `${base}/d/${token}`,
     httpOnly: true,
     sameSite: 'Lax',
-    secure: secureCookies(c, services),
+    secure: secureCookies(services),
     maxAge: Math.max(1, exp - iat),
   })
 }

@@ -48,7 +48,7 @@ export function register(app: RouteApp, services: Services) {
     if (query.error !== undefined) return fail(query.error === 'access_denied' ? 'denied' : 'refused', `the provider said ${query.error}`)
     if (query.code === undefined) return fail('refused', 'no code')
     try {
-      const identity = await identityFromCode(sso, client, callbackUrl(services, c), login, query.code)
+      const identity = await identityFromCode(sso, client, callbackUrl(services), login, query.code)
       const user = await userForIdentity(services, identity)
       await startSession(c, services, user)
       return c.redirect('/', 303)

@@ -28,7 +28,7 @@ export function register(app: RouteApp, services: Services) {
     if (!services.sso || !client) throw new FuselinkError('not_found', 'Single sign-on is not set up here.')
     try {
       const login = await beginLogin(c, services)
-      return c.redirect(await authorizationUrl(services.sso, client.id, callbackUrl(services, c), login), 302)
+      return c.redirect(await authorizationUrl(services.sso, client.id, callbackUrl(services), login), 302)
     } catch (error) {
       if (!(error instanceof ProviderUnavailable)) throw error
       services.log('identity provider unavailable', { reason: error.message })

@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi'
 import { apiDocument } from '../../openapi/document'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
-import { publicOrigin } from '../../public-origin'
 import type { Services } from '../../services'
 import { apiReferencePage } from '../../views/api-reference'
 
@@ -20,5 +19,5 @@ export const route = createRoute({
 })
 
 export function register(app: RouteApp, services: Services) {
-  app.openapi(route, async (c) => c.html(await apiReferencePage(apiDocument(app, publicOrigin(services, c.req.url))), 200))
+  app.openapi(route, async (c) => c.html(await apiReferencePage(apiDocument(app, services.config.publicUrl)), 200))
 }

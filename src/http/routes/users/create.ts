@@ -38,7 +38,7 @@ export function register(app: RouteApp, services: Services) {
       disabledAt: null,
     }
     if (!(await services.state.insertUser(user))) throw new FuselinkError('conflict', `The username "${body.username}" is taken.`)
-    const invite = user.passwordHash === null ? { inviteUrl: await inviteUrl(services, user.id, c.req.url) } : {}
+    const invite = user.passwordHash === null ? { inviteUrl: await inviteUrl(services, user.id) } : {}
     return c.json({ ...userJson(user), ...invite }, 201)
   })
 }

@@ -1,0 +1,4 @@
+import { nodeDisk } from '../support/node-service'
+import { defineLogSecretsSuite } from './log-secrets'
+
+defineLogSecretsSuite(nodeDisk)

@@ -1,0 +1,4 @@
+import { worker } from '../support/worker-service'
+import { defineLogSecretsSuite } from './log-secrets'
+
+defineLogSecretsSuite(worker)
