@@ -43,7 +43,7 @@ describe('usernameCandidates', () => {
 })
 
 describe('OIDC settings', () => {
-  const config = (env: Record<string, string>) => appConfig(readSettings(env, 'node'), null).oidc
+  const config = (env: Record<string, string>) => appConfig(readSettings(env, 'node'), 'http://localhost:8787').oidc
 
   test('off while OIDC_ISSUER is unset; the others then refused', () => {
     expect(config({})).toBeNull()
