@@ -46,7 +46,8 @@ export function appJourney(kind: TargetKind): void {
       bigFile = join(profiles, 'Holiday photos 2026.zip')
       writeFileSync(bigFile, data)
       bigSha = sha256(data)
-    })
+      // The Worker's first start migrates a local D1 with wrangler: minutes on a loaded machine.
+    }, 300_000)
 
     afterAll(async () => {
       for (const person of people) await person.context.close()
