@@ -13,6 +13,7 @@ const STATUS = {
   payload_too_large: 413,
   range_not_satisfiable: 416,
   rate_limited: 429,
+  too_many_transfers: 429,
   internal_error: 500,
   storage_unavailable: 503,
 } as const
@@ -33,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   range_not_satisfiable: 'Range not satisfiable',
   rate_limited: 'Too many failed attempts',
+  too_many_transfers: 'Too many downloads at once',
   internal_error: 'Internal server error',
   storage_unavailable: 'Storage unavailable',
 }

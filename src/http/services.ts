@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
+import type { MeteredBody } from '../core/http/metered-stream'
+import { LiveTransfers } from '../core/link/live-transfers'
 import type { Principal } from '../core/model'
 import type { ObjectStore, StateStore } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
@@ -16,12 +18,21 @@ export interface Services {
   verifier: TokenVerifier
   clock: Clock
   limiter: FailureLimiter
+  /** Downloads streaming now, within MAX_TRANSFERS_PER_LINK and MAX_TRANSFERS_PER_ADDRESS. */
+  live: LiveTransfers
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
   clientAddress(c: Context): string
   /** Keeps bookkeeping alive after the response is sent (Workers: waitUntil). */
   defer(c: Context, work: Promise<unknown>): void
+  /**
+   * Where the runtime can write a streamed body to the client itself, without
+   * the web stream of the Response (Node, src/node/direct-bodies.ts): the
+   * route offers the body it answers with, and the entry takes it once the
+   * app's middleware has finished the headers. Absent on Workers.
+   */
+  offerDirect?(c: Context, body: MeteredBody): void
   log(message: string, fields?: Record<string, unknown>): void
 }
 
@@ -30,7 +41,7 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'live' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -39,5 +50,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     clock,
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
+    live: new LiveTransfers(parts.config.maxTransfersPerLink, parts.config.maxTransfersPerAddress),
   }
 }

@@ -5,15 +5,17 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
+import { nodeTransport } from '../adapters/s3-node-transport'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { jsonLogger } from '../core/log'
 import { secretValues } from '../core/settings'
-import { createApp } from '../http/app'
+import { type App, createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
+import { directBodies } from './direct-bodies'
 import { applyMigrations } from './migrate'
 import { exitOnStartupFailure } from './startup-failure'
 import { answerBeforeBody } from './unread-bodies'
@@ -33,8 +35,10 @@ async function main(): Promise<void> {
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+  const objects = config.s3 ? new S3ObjectStore(config.s3, nodeTransport()) : new DiskObjectStore(join(dataDir, 'objects'))
 
+  let app: App | undefined
+  const direct = directBodies((request, env) => app!.fetch(request, env))
   const services = assembleServices({
     config,
     state,
@@ -43,11 +47,12 @@ async function main(): Promise<void> {
     adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
+    offerDirect: direct.offer,
     log,
   })
 
-  const app = createApp(services)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  app = createApp(services)
+  const server = serve({ fetch: direct.fetch, port: config.port, hostname: config.host }, (info) => {
     process.stdout.write(
       `fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`,
     )

@@ -109,6 +109,9 @@ describe('reading settings', () => {
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
       rateLimit: 120,
+      stallTimeout: 60,
+      maxTransfersPerLink: 32,
+      maxTransfersPerAddress: 64,
       s3: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
@@ -123,6 +126,9 @@ describe('reading settings', () => {
           MAX_LINK_TTL: '60',
           RESUME_GRACE: '0',
           RATE_LIMIT: '0',
+          STALL_TIMEOUT: '5',
+          MAX_TRANSFERS_PER_LINK: '2',
+          MAX_TRANSFERS_PER_ADDRESS: '3',
           S3_BUCKET: 'b',
           S3_ENDPOINT: 'http://127.0.0.1:9000',
           S3_REGION: 'auto',
@@ -140,6 +146,9 @@ describe('reading settings', () => {
       maxLinkTtl: 60,
       resumeGrace: 0,
       rateLimit: 0,
+      stallTimeout: 5,
+      maxTransfersPerLink: 2,
+      maxTransfersPerAddress: 3,
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',

@@ -1,13 +1,15 @@
 // The counting design (rules, byte budget, grants, give-back, the invariant): docs/counting.md.
 import type { Clock } from '../clock'
 import { FuselinkError } from '../errors'
-import { meterStream } from '../http/metered-stream'
+import { exactly, sourceOfBytes, sourceOfStream } from '../http/byte-sources'
+import { MeteredBody } from '../http/metered-stream'
 import { parseRange } from '../http/range'
 import { newId } from '../ids'
 import type { LinkTarget } from '../model'
 import { ObjectMissingError, type ObjectStore, type RecordStore, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
+import type { LiveTransfers } from './live-transfers'
 import { type DownloadMode, decideStart, giveBackCap } from './policy'
 
 const LEASE_RENEW_MS = 2 * 60_000
@@ -22,6 +24,10 @@ export interface DownloadDeps {
   clock: Clock
   /** RESUME_GRACE in milliseconds. */
   resumeGrace: number
+  /** STALL_TIMEOUT in milliseconds: a body whose client takes nothing for this long is broken off. */
+  stallTimeout?: number
+  /** The caps on transfers streaming at once; none when absent. */
+  live?: LiveTransfers
 }
 
 export interface DownloadRequest {
@@ -31,6 +37,8 @@ export interface DownloadRequest {
   ifNoneMatch: string | null
   /** False for HEAD, prefetches and previews: answer with headers only and consume nothing. */
   consume: boolean
+  /** The client's address, for the cap on transfers per address. */
+  client?: string
 }
 
 export type DownloadResult =
@@ -41,6 +49,12 @@ export type DownloadResult =
       start: number
       end: number
       body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null
+      /**
+       * The streamed body before it became `body`: a runtime that can write
+       * it to the client directly (Node) takes this instead and never reads
+       * `body`. Null when there is no streamed body.
+       */
+      metered: MeteredBody | null
       ended: Promise<void>
     }
   | { status: 304; target: LinkTarget; etag: string }
@@ -122,15 +136,25 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   if (range.kind === 'unsatisfiable') return { status: 416, target, etag }
 
   const status = range.kind === 'partial' ? 206 : 200
-  if (!request.consume) return { status, target, etag, start, end, body: null, ended: Promise.resolve() }
+  if (!request.consume) return { status, target, etag, start, end, body: null, metered: null, ended: Promise.resolve() }
 
   const length = end - start + 1
   const transfer = await admit(deps, target, decision.mode, start, length)
+  // A transfer past the caps fails before its first byte: nothing consumed (rule 4).
+  const leave = deps.live ? deps.live.enter(link.id, request.client ?? '') : () => {}
+  if (!leave) {
+    await deps.state.cancelTransfer(transfer.id)
+    throw new FuselinkError(
+      'too_many_transfers',
+      'Too many downloads of this link, or from this address, are running; nothing was counted.',
+    )
+  }
 
   let object
   try {
     object = await deps.objects.get(file.objectKey, status === 206 ? { start, end } : undefined)
   } catch (error) {
+    leave()
     await deps.state.cancelTransfer(transfer.id)
     if (error instanceof ObjectMissingError) throw new FuselinkError('file_gone', 'The file is no longer in storage.')
     throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
@@ -139,22 +163,32 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   if ('bytes' in object && object.bytes.byteLength <= transfer.grant) {
     // Read whole and covered by the first grant: handed to the response in one
     // write, which is what a meter would count the moment it passed it on.
-    return { status, target, etag, start, end, body: object.bytes, ended: deps.state.settleTransfer(transfer.id, object.bytes.byteLength) }
+    leave()
+    const ended = deps.state.settleTransfer(transfer.id, object.bytes.byteLength)
+    return { status, target, etag, start, end, body: object.bytes, metered: null, ended }
   }
-  const source = 'bytes' in object ? new Blob([object.bytes]).stream() : object.body
+  const stored = 'bytes' in object ? sourceOfBytes(object.bytes) : 'source' in object ? object.source : sourceOfStream(object.body)
+  const source = exactly(stored, length)
   const grants = new TransferGrants(deps, { id: transfer.id, linkId: link.id, length, cap: giveBackCap(file.size) }, transfer.grant)
   let renewAt = deps.clock.now() + LEASE_RENEW_MS
-  const { body, ended } = meterStream(source, {
-    allow: (total) => grants.allow(total),
-    // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
-    end: (sent, how) =>
-      how === 'failed' && sent === 0 && length > 0 ? deps.state.cancelTransfer(transfer.id) : deps.state.settleTransfer(transfer.id, sent),
-    progress: () => {
-      const at = deps.clock.now()
-      if (at < renewAt) return
-      renewAt = at + LEASE_RENEW_MS
-      void deps.state.renewTransfer(transfer.id, at + TRANSFER_LEASE_MS).catch(() => {})
+  const metered = new MeteredBody(
+    source,
+    {
+      allow: (total) => grants.allow(total),
+      // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
+      end: (sent, how) =>
+        how === 'failed' && sent === 0 && length > 0
+          ? deps.state.cancelTransfer(transfer.id)
+          : deps.state.settleTransfer(transfer.id, sent),
+      progress: () => {
+        const at = deps.clock.now()
+        if (at < renewAt) return
+        renewAt = at + LEASE_RENEW_MS
+        void deps.state.renewTransfer(transfer.id, at + TRANSFER_LEASE_MS).catch(() => {})
+      },
     },
-  })
-  return { status, target, etag, start, end, body, ended }
+    { stallMs: deps.stallTimeout ?? 0 },
+  )
+  const ended = metered.ended.finally(leave)
+  return { status, target, etag, start, end, body: metered.stream(), metered, ended }
 }

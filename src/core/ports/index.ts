@@ -1,6 +1,7 @@
 import type { TransferLedger } from './ledger'
 import type { RecordStore } from './records'
 
+export * from './bytes'
 export * from './ledger'
 export * from './objects'
 export * from './records'

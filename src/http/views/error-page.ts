@@ -13,6 +13,8 @@ const SENTENCES: Partial<Record<ErrorCode, string>> = {
   file_gone: 'The file behind this link has been deleted.',
   range_not_satisfiable: 'The requested part of the file does not exist.',
   rate_limited: 'Too many failed attempts from your network. Wait a minute and try again.',
+  too_many_transfers:
+    'Too many downloads of this file, or from your network, are running at once. Nothing was counted; try again when one has finished.',
   storage_unavailable: 'The file cannot be reached right now. Nothing was counted; try again in a moment.',
   not_found: 'There is nothing at this address.',
 }

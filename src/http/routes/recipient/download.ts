@@ -57,7 +57,7 @@ function downloadRoute(method: 'get' | 'post', summary: string, description: str
         content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
       },
       304: { description: '`If-None-Match` matched; nothing counted.', headers: { ETag: FILE_HEADERS.ETag } },
-      ...problems([...LINK_REFUSALS, 'range_not_satisfiable', 'storage_unavailable'], { html: true }),
+      ...problems([...LINK_REFUSALS, 'range_not_satisfiable', 'too_many_transfers', 'storage_unavailable'], { html: true }),
     },
   })
 }
@@ -126,6 +126,7 @@ async function download(services: Services, c: Context): Promise<Response> {
       ifRange: c.req.header('if-range') ?? null,
       ifNoneMatch: c.req.header('if-none-match') ?? null,
       consume: !isHead,
+      client: services.clientAddress(c),
     }),
   )
   if (result.status === 416) {
@@ -137,6 +138,7 @@ async function download(services: Services, c: Context): Promise<Response> {
     return new Response(null, { status: 304, headers: { ETag: result.etag, 'Cache-Control': 'private, no-store' } })
   }
   services.defer(c, result.ended)
+  if (result.metered) services.offerDirect?.(c, result.metered)
   return new Response(result.body, { status: result.status, headers: downloadHeaders(result) })
 }
 
