@@ -60,6 +60,9 @@ export type DownloadResult =
   | { status: 304; target: LinkTarget; etag: string }
   | { status: 416; target: LinkTarget; etag: string }
 
+const tooMany = () =>
+  new FuselinkError('too_many_transfers', 'Too many downloads of this link, or from this address, are running; nothing was counted.')
+
 /** A strong validator: files are immutable, a new upload is a new id. */
 function fileEtag(target: LinkTarget): string {
   return `"${target.file.id}.${target.file.size}"`
@@ -139,15 +142,15 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   if (!request.consume) return { status, target, etag, start, end, body: null, metered: null, ended: Promise.resolve() }
 
   const length = end - start + 1
+  const client = request.client ?? ''
+  // Past the caps of transfers streaming at once: refused before anything is
+  // counted; one admitted meanwhile fails before its first byte (rule 4).
+  if (deps.live && !deps.live.hasRoom(link.id, client)) throw tooMany()
   const transfer = await admit(deps, target, decision.mode, start, length)
-  // A transfer past the caps fails before its first byte: nothing consumed (rule 4).
-  const leave = deps.live ? deps.live.enter(link.id, request.client ?? '') : () => {}
+  const leave = deps.live ? deps.live.enter(link.id, client) : () => {}
   if (!leave) {
     await deps.state.cancelTransfer(transfer.id)
-    throw new FuselinkError(
-      'too_many_transfers',
-      'Too many downloads of this link, or from this address, are running; nothing was counted.',
-    )
+    throw tooMany()
   }
 
   let object

@@ -14,9 +14,14 @@ export class LiveTransfers {
     private readonly perAddress: number,
   ) {}
 
+  /** Whether a transfer could enter now (a check before any work; `enter` decides). */
+  hasRoom(linkId: string, address: string): boolean {
+    return (this.#byLink.get(linkId) ?? 0) < this.perLink && (this.#byAddress.get(address) ?? 0) < this.perAddress
+  }
+
   /** Counts a transfer in, or refuses it (null) when its link or its address is at the cap. The release runs once. */
   enter(linkId: string, address: string): (() => void) | null {
-    if ((this.#byLink.get(linkId) ?? 0) >= this.perLink || (this.#byAddress.get(address) ?? 0) >= this.perAddress) return null
+    if (!this.hasRoom(linkId, address)) return null
     add(this.#byLink, linkId, 1)
     add(this.#byAddress, address, 1)
     let left = false
