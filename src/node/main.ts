@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
-import { nodeTransport } from '../adapters/s3-node-transport'
-import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
+import type { S3Settings } from '../core/config'
 import { jsonLogger } from '../core/log'
+import type { ObjectStore } from '../core/ports'
 import { secretValues } from '../core/settings'
 import { type App, createApp } from '../http/app'
 import { assembleServices } from '../http/services'
@@ -25,6 +25,15 @@ const SWEEP_EVERY_MS = 60_000
 
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
+/** The S3 store, loaded only when a bucket is set: the AWS SDK is about 10 MiB of memory a local store never uses. */
+async function s3Store(settings: S3Settings): Promise<ObjectStore> {
+  const [{ S3ObjectStore }, { nodeTransport }] = await Promise.all([
+    import('../adapters/s3-store'),
+    import('../adapters/s3-node-transport'),
+  ])
+  return new S3ObjectStore(settings, nodeTransport())
+}
+
 async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
@@ -35,7 +44,7 @@ async function main(): Promise<void> {
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3 ? new S3ObjectStore(config.s3, nodeTransport()) : new DiskObjectStore(join(dataDir, 'objects'))
+  const objects = config.s3 ? await s3Store(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
 
   let app: App | undefined
   const direct = directBodies((request, env) => app!.fetch(request, env))

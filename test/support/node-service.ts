@@ -20,9 +20,9 @@ export interface NodeProcess {
   exited: Promise<number | null>
 }
 
-/** Runs the real Node entry (`src/node/main.ts`) exactly as `npm start` does, and waits until it listens. */
+/** Runs the real Node entry exactly as `npm start` does (scripts/start.mjs: the compiled src/node/main.ts), and waits until it listens. */
 export async function spawnNodeEntry(env: Record<string, string>, waitFor = /listening on/): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/node/main.ts')], {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
