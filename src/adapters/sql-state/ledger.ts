@@ -58,6 +58,7 @@ export class SqlTransferLedger implements TransferLedger {
           t.now,
         ),
         sql('UPDATE links SET downloads = downloads + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)', t.linkId, t.id),
+        ...this.#settledAtOnce(t),
       ])
       return inserted === 1
     }
@@ -66,8 +67,26 @@ export class SqlTransferLedger implements TransferLedger {
     // though it reserves only its first chunk now.
     const [inserted] = await this.db.batch([
       sql(`${insert} AND l.downloads >= 1 AND l.expires_at + ? > ? AND ${budgetLeft('l')} >= ?`, ...values, t.resumeGrace, t.now, t.length),
+      ...this.#settledAtOnce(t),
     ])
     return inserted === 1
+  }
+
+  #settle(id: string, sent: number) {
+    return sql(
+      `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
+         state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
+       WHERE id = ? AND state = 'active'`,
+      sent,
+      sent,
+      sent,
+      id,
+    )
+  }
+
+  /** A body sent in one write: settleTransfer's statement, in the starting batch (it changes no row if the start was refused). */
+  #settledAtOnce(t: TransferStart) {
+    return t.sent === undefined ? [] : [this.#settle(t.id, t.sent)]
   }
 
   async reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome> {
@@ -146,17 +165,7 @@ export class SqlTransferLedger implements TransferLedger {
     // Bytes sent past the row's reservation were sent under a grant that was
     // given back meanwhile; only those stay given back, the rest of what was
     // set aside returns to the allowance.
-    await this.db.batch([
-      sql(
-        `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
-           state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
-         WHERE id = ? AND state = 'active'`,
-        sent,
-        sent,
-        sent,
-        id,
-      ),
-    ])
+    await this.db.batch([this.#settle(id, sent)])
   }
 
   async cancelTransfer(id: string): Promise<void> {
