@@ -8,6 +8,7 @@ import type { ObjectStore, StateStore } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
 import type { KeyRing } from '../core/token/keys'
 import { TokenVerifier } from '../core/token/verifier'
+import { VerifiedPasswords } from '../core/verified-passwords'
 
 /** Everything the app needs from its runtime. Each entry builds one and calls createApp. */
 export interface Services {
@@ -20,6 +21,8 @@ export interface Services {
   limiter: FailureLimiter
   /** Downloads streaming now, within MAX_TRANSFERS_PER_LINK and MAX_TRANSFERS_PER_ADDRESS. */
   live: LiveTransfers
+  /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
+  linkPasswords: VerifiedPasswords
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -37,11 +40,12 @@ export interface Services {
 }
 
 export interface AppEnv {
+  /** Who is calling: set on /api/v1 by the authenticators (src/http/auth/). */
   Variables: { principal: Principal }
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'live' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'live' | 'linkPasswords' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -51,5 +55,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
     live: new LiveTransfers(parts.config.maxTransfersPerLink, parts.config.maxTransfersPerAddress),
+    linkPasswords: new VerifiedPasswords(),
   }
 }

@@ -71,10 +71,13 @@ export function directBodies(appFetch: (request: Request, env: NodeBindings) => 
       offered.delete(outgoing)
       // Materialises the response: done for streamed downloads only.
       if (!body.carries(response.body)) return response
-      const head: Record<string, string> = {}
+      const head: Record<string, string | string[]> = {}
       response.headers.forEach((value, name) => {
         head[name] = value
       })
+      // Iteration yields each Set-Cookie on its own; all of them go out.
+      const cookies = response.headers.getSetCookie()
+      if (cookies.length > 0) head['set-cookie'] = cookies
       outgoing.writeHead(response.status, head)
       void pipeMetered(body, new ResponseSink(outgoing))
       return RESPONSE_ALREADY_SENT

@@ -95,6 +95,8 @@ describe.each([
       fileId,
       ownerId: 'owner',
       filename: null,
+      message: null,
+      passwordHash: null,
       maxDownloads,
       size,
       downloads: 0,
@@ -104,6 +106,7 @@ describe.each([
       notBefore: null,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     })
     return id
   }

@@ -27,6 +27,8 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     fileId: 'file000001',
     ownerId: 'owner',
     filename: null,
+    message: null,
+    passwordHash: null,
     maxDownloads: 1,
     size: 1000,
     downloads: 0,
@@ -36,6 +38,7 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
     ...overrides,
   }
 }

@@ -108,13 +108,15 @@ describe('reading settings', () => {
       maxUploadBytes: 5 * 1024 ** 3,
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
+      sessionTtl: 604_800,
+      inviteTtl: 604_800,
       rateLimit: 120,
       stallTimeout: 60,
       maxTransfersPerLink: 32,
       maxTransfersPerAddress: 64,
       s3: null,
     })
-    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
+    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null, setupTtl: 3600 })
   })
 
   test('reads every setting', () => {
@@ -125,6 +127,8 @@ describe('reading settings', () => {
           MAX_UPLOAD_BYTES: '1024',
           MAX_LINK_TTL: '60',
           RESUME_GRACE: '0',
+          SESSION_TTL: '3600',
+          INVITE_TTL: '86400',
           RATE_LIMIT: '0',
           STALL_TIMEOUT: '5',
           MAX_TRANSFERS_PER_LINK: '2',
@@ -145,6 +149,8 @@ describe('reading settings', () => {
       maxUploadBytes: 1024,
       maxLinkTtl: 60,
       resumeGrace: 0,
+      sessionTtl: 3600,
+      inviteTtl: 86400,
       rateLimit: 0,
       stallTimeout: 5,
       maxTransfersPerLink: 2,
@@ -179,6 +185,9 @@ describe('reading settings', () => {
     ['MAX_LINK_TTL', { MAX_LINK_TTL: '-5' }],
     ['RESUME_GRACE', { RESUME_GRACE: '1.5' }],
     ['RATE_LIMIT', { RATE_LIMIT: 'ten' }],
+    ['SESSION_TTL', { SESSION_TTL: '30' }],
+    ['INVITE_TTL', { INVITE_TTL: '0' }],
+    ['SETUP_TTL', { SETUP_TTL: 'an hour' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.com' }],
     ['ADMIN_API_KEY', { ADMIN_API_KEY: 'short' }],
