@@ -4,7 +4,8 @@
  *
  *   - nginx with secure_link (Debian's nginx, one worker, sendfile) serving the same files,
  *   - a presigned GET straight from the same S3-protocol server (s3rver),
- *   - a bare Node static server (node:http piping a file, no checks).
+ *   - a bare Node static server (node:http piping a file, no checks),
+ *   - for small S3 downloads, a naive proxy (node:http, jose, the SDK's GetObject).
  *
  * Rows: links issued per second; 1 KiB downloads per second and the server's
  * CPU per download (wrk, 32 connections); one and eight 256 MiB downloads
@@ -34,7 +35,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import Database from 'better-sqlite3'
 import { freePort } from '../test/support/ports'
 import { startWorkerService, type WorkerServiceTarget } from '../test/support/worker-service'
-import { ensureTools, startBareNode, startNginx } from './lib/anchors'
+import { ensureTools, startBareNode, startNaiveProxy, startNginx } from './lib/anchors'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
 import { api, curlDownload, streamDownload, uploadFile } from './lib/http'
 import { descendantsNamed, measureWindow, type WindowResult } from './lib/machine'
@@ -378,6 +379,12 @@ async function main(): Promise<void> {
     smallSpec([`${presignedSmall.pathname}${presignedSmall.search}`]),
     { s3rver: s3.child.pid! },
   )
+  const naive = await startNaiveProxy(s3.env)
+  const naiveSmall = await small('1 KiB, naive proxy (SDK) from s3rver', naive.origin, smallSpec([naive.path('bench/small.bin')]), {
+    server: naive.pid,
+    s3rver: s3.child.pid!,
+  })
+  await naive.stop()
   const s3Links = await issueLinks(s3Server, adminKey, smallS3.id, 6, MAX_DOWNLOADS_PER_LINK)
   const s3Small = await small('1 KiB, fuselink S3', s3Server.origin, smallSpec(s3Links.map((l) => `/d/${l.token}`)), {
     server: s3Server.pid,
@@ -470,6 +477,7 @@ async function main(): Promise<void> {
     diskSmall,
     cold,
     directSmall,
+    naiveSmall,
     s3Small,
     one,
     eight,
@@ -570,6 +578,7 @@ function report(r: {
   diskSmall: SmallRun
   cold: SmallRun
   directSmall: SmallRun
+  naiveSmall: SmallRun
   s3Small: SmallRun
   one: Record<'nginx' | 'bare' | 'disk' | 'direct' | 's3', Stream[]>
   eight: Partial<Record<'nginx' | 'bare' | 'disk' | 'direct' | 's3', Stream>>
@@ -676,7 +685,7 @@ function report(r: {
     'S3',
     '1 KiB downloads, S3 store',
     `${rate(r.s3Small)}, ${lat(r.s3Small)}`,
-    `presigned GET ${rate(r.directSmall)} (s3rver ${us(r.directSmall.perRequest.s3rver!)})`,
+    `presigned GET ${rate(r.directSmall)} (s3rver ${us(r.directSmall.perRequest.s3rver!)}); naive proxy ${rate(r.naiveSmall)} at ${us(r.naiveSmall.perRequest.server!)} own (+ s3rver ${us(r.naiveSmall.perRequest.s3rver!)})`,
     fmt(r.s3Small.wrk.perSecond / r.directSmall.wrk.perSecond, 2),
     `${us(r.s3Small.perRequest.server!)} (+ s3rver ${us(r.s3Small.perRequest.s3rver!)})`,
     '≤ 500 µs',

@@ -1,16 +1,18 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { SignJWT } from 'jose'
 import { freePort } from '../../test/support/ports'
-import { tempDir, track } from './processes'
+import { ROOT, tempDir, track } from './processes'
 
 /*
  * What fuselink is measured against in the same run: nginx with secure_link
  * (Debian's nginx, one worker, sendfile) and a bare Node static server
  * (node:http piping a file, no checks: the ceiling of this stack), both
- * serving the same files from the same disk.
+ * serving the same files from the same disk; and for the S3 store, a naive
+ * proxy (node:http, jose, the AWS SDK's GetObject) reading the same s3rver.
  */
 
 function has(command: string): boolean {
@@ -163,4 +165,32 @@ export async function startBareNode(directory: string): Promise<Anchor> {
   const origin = `http://127.0.0.1:${port}`
   await waitForPort(origin, child, 'the bare Node server')
   return { name: 'bare node', origin, pid: child.pid!, path: (file) => `/${file}`, stop: stopper(child) }
+}
+
+/**
+ * bench/lib/naive-proxy.mjs reading `bucket` of the S3-protocol server in
+ * `env`: `path(key)` is a download of that object under a fresh HS256 token.
+ */
+export async function startNaiveProxy(env: Record<string, string>): Promise<Anchor> {
+  const port = await freePort()
+  const secret = randomBytes(32)
+  const child = spawn(process.execPath, [join(ROOT, 'bench/lib/naive-proxy.mjs'), String(port), secret.toString('hex')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  track(child)
+  const origin = `http://127.0.0.1:${port}`
+  await waitForPort(origin, child, 'the naive proxy')
+  const tokens = new Map<string, string>()
+  for (const key of ['bench/small.bin', 'bench/large.bin']) {
+    tokens.set(key, await new SignJWT({ key }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1d').sign(secret))
+  }
+  return {
+    name: 'naive proxy',
+    origin,
+    pid: child.pid!,
+    path: (key) => `/d/${tokens.get(key)}`,
+    stop: stopper(child),
+  }
 }

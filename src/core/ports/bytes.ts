@@ -2,7 +2,7 @@
  * Bytes pulled one chunk at a time. A store returns one where its runtime has
  * something cheaper than a web stream (Node: a file descriptor read into
  * reused buffers, a socket); the download meter reads any body through one
- * (src/core/http/metered-body.ts).
+ * (src/core/http/metered-stream.ts).
  */
 export interface ByteSource {
   /** The next chunk, at most `max` bytes (a hint: it may be shorter), or null after the last. */
