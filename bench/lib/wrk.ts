@@ -119,7 +119,18 @@ export async function runWrk(origin: string, spec: WrkSpec, options: { connectio
   }
   const scriptFile = join(dir, 'check.lua')
   writeFileSync(scriptFile, script(spec, { paths, body: bodyFile }, threads))
-  const args = [`-t${threads}`, `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', scriptFile, origin]
+  // A generous timeout: on a loaded machine a slow answer is a slow answer, not a socket error.
+  const args = [
+    `-t${threads}`,
+    `-c${options.connections}`,
+    `-d${options.seconds}s`,
+    '--timeout',
+    '10s',
+    '--latency',
+    '-s',
+    scriptFile,
+    origin,
+  ]
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile('wrk', args, { maxBuffer: 16 * 1024 * 1024 }, (error, out, err) =>
       error ? reject(new Error(`wrk: ${err || error.message}`)) : resolve(out),
