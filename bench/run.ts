@@ -19,7 +19,8 @@
  * Every figure is checked on the side (statuses, bodies, byte counts,
  * sha256, link counters) so that a broken server cannot post a good number.
  * nginx, wrk and curl are installed with apt-get when missing.
- * Where the time goes: bench/profile.ts (CPU profiles per scenario).
+ * Where the time goes: bench/profile.ts (CPU profiles, one scenario at a time).
+ * What one sign-in costs: bench/sign-in.ts (run apart; docs/accounts.md).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
