@@ -56,6 +56,8 @@ async function run(scenario: Scenario): Promise<void> {
     env: s3?.env ?? {},
     profilePath,
     profileInterval: Number(flag('interval') ?? 200),
+    // The sources, so that the profile names each module (the compiled bundle is one file).
+    entry: 'source',
   })
 
   let count = 0

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
@@ -80,16 +80,6 @@ export function streamDownload(url: string, options: { sha256?: boolean } = {}):
     req.on('error', reject)
     req.end()
   })
-}
-
-/** Whether curl is on PATH (scripts/install-test-deps.sh installs it). */
-export function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
 }
 
 /**

@@ -19,6 +19,11 @@ const children: ChildProcess[] = []
 /** A directory of this run (test/support/scratch.ts), removed when the bench exits. */
 export const tempDir = (name: string): string => scratchDir(`bench-${name}`)
 
+/** Kills `child` with the others when the bench exits. */
+export function track(child: ChildProcess): void {
+  children.push(child)
+}
+
 export function cleanupAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 }
@@ -69,6 +74,9 @@ export interface Server {
   pid: number
   process: NodeProcess
   profilePath: string | null
+  dataDir: string
+  /** From spawning `npm start`'s command to its "listening" line, ms. */
+  startupMs: number
 }
 
 export interface ServerOptions {
@@ -82,30 +90,49 @@ export interface ServerOptions {
   profilePath?: string | null
   /** Sampling interval of the profile, µs. */
   profileInterval?: number
+  /** `npm start`'s compiled entry (the default), or the TypeScript sources through tsx. */
+  entry?: 'compiled' | 'source'
 }
 
 /** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
 export async function startServer(name: string, options: ServerOptions): Promise<Server> {
   const port = await freePort()
   const dataDir = tempDir(name)
-  const running = await spawnNodeEntry({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ADMIN_API_KEY: options.adminKey,
-    RATE_LIMIT: '0',
-    MAX_UPLOAD_BYTES: String(1024 ** 3),
-    ...(options.profilePath
-      ? {
-          NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'bench/lib/profiler-hook.mjs')).href}`,
-          FUSELINK_BENCH_CPU_PROFILE: options.profilePath,
-          FUSELINK_BENCH_CPU_PROFILE_INTERVAL: String(options.profileInterval ?? 200),
-        }
-      : {}),
-    ...options.env,
-  })
+  const started = performance.now()
+  const running = await spawnNodeEntry(
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: options.adminKey,
+      RATE_LIMIT: '0',
+      // The load comes from one address, hundreds of connections at once.
+      MAX_TRANSFERS_PER_LINK: '100000',
+      MAX_TRANSFERS_PER_ADDRESS: '100000',
+      MAX_UPLOAD_BYTES: String(1024 ** 3),
+      ...(options.profilePath
+        ? {
+            NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'bench/lib/profiler-hook.mjs')).href}`,
+            FUSELINK_BENCH_CPU_PROFILE: options.profilePath,
+            FUSELINK_BENCH_CPU_PROFILE_INTERVAL: String(options.profileInterval ?? 200),
+          }
+        : {}),
+      ...options.env,
+    },
+    /listening on/,
+    options.entry,
+  )
+  const startupMs = performance.now() - started
   children.push(running.child)
-  return { name, origin: `http://127.0.0.1:${port}`, pid: running.child.pid!, process: running, profilePath: options.profilePath ?? null }
+  return {
+    name,
+    origin: `http://127.0.0.1:${port}`,
+    pid: running.child.pid!,
+    process: running,
+    profilePath: options.profilePath ?? null,
+    dataDir,
+    startupMs,
+  }
 }
 
 async function waitForFile(path: string, what: string): Promise<void> {

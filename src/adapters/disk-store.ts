@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
-import { promisify } from 'node:util'
 import { isSafeObjectKey } from '../core/object-key'
 import {
   type ObjectInfo,
@@ -13,20 +12,9 @@ import {
   StorageFullError,
   type StoredObject,
 } from '../core/ports'
+import { FileSource } from './file-source'
 
 const CHUNK_SIZE = 64 * 1024
-
-const readInto = promisify(fs.read)
-const closeFile = promisify(fs.close)
-
-/** Up to one chunk from `position`, never past `end`; empty at the end of the file. */
-async function readChunk(fd: number, position: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
-  const want = Math.min(CHUNK_SIZE, end - position)
-  // A buffer of its own: a byte stream takes over (detaches) what it is given.
-  const buffer = new Uint8Array(want)
-  const { bytesRead } = await readInto(fd, buffer, 0, want, position)
-  return bytesRead === want ? buffer : buffer.subarray(0, bytesRead)
-}
 
 /** ENOENT: the object is not there. */
 function isMissing(error: unknown): boolean {
@@ -155,42 +143,7 @@ export class DiskObjectStore implements ObjectStore {
       throw error
     }
 
-    // The descriptor is closed once, and never under a read in flight: a
-    // number closed early could be reused by another file before the read.
-    let reading: Promise<unknown> = Promise.resolve()
-    let closed = false
-    const close = async () => {
-      if (closed) return
-      closed = true
-      await reading
-      await closeFile(fd).catch(() => {})
-    }
-    const body = new ReadableStream<Uint8Array>({
-      type: 'bytes',
-      async pull(controller) {
-        let chunk: Uint8Array<ArrayBuffer> | null = null
-        try {
-          if (end > position) {
-            const read = readChunk(fd, position, end)
-            reading = read.catch(() => {})
-            chunk = await read
-          }
-        } catch (error) {
-          await close()
-          throw error
-        }
-        if (closed) return
-        if (!chunk || chunk.byteLength === 0) {
-          await close()
-          controller.close()
-          return
-        }
-        position += chunk.byteLength
-        controller.enqueue(chunk)
-      },
-      cancel: close,
-    })
-    return { body }
+    return { source: new FileSource(fd, position, end) }
   }
 
   async head(key: string): Promise<ObjectInfo | null> {

@@ -422,6 +422,36 @@ export const SETTINGS = {
     fallback: null,
     parse: credential,
   }),
+  stallTimeout: setting({
+    name: 'STALL_TIMEOUT',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'seconds a download may wait on a client that reads nothing before it is broken off',
+    shownDefault: '60',
+    fallback: 60,
+    parse: wholeNumber(1),
+  }),
+  maxTransfersPerLink: setting({
+    name: 'MAX_TRANSFERS_PER_LINK',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'downloads of one link streaming at once; past it 429 (on Workers, per isolate)',
+    shownDefault: '32',
+    fallback: 32,
+    parse: wholeNumber(1),
+  }),
+  maxTransfersPerAddress: setting({
+    name: 'MAX_TRANSFERS_PER_ADDRESS',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'downloads streaming at once to one client address; past it 429 (on Workers, per isolate)',
+    shownDefault: '64',
+    fallback: 64,
+    parse: wholeNumber(1),
+  }),
 }
 
 type Table = typeof SETTINGS

@@ -38,7 +38,7 @@ export async function problemResponse(c: Context, error: FuselinkError): Promise
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
   if (error.code === 'rate_limited') headers['Retry-After'] = String(error.retryAfter ?? 60)
-  if (error.code === 'storage_unavailable') headers['Retry-After'] = '5'
+  if (error.code === 'storage_unavailable' || error.code === 'too_many_transfers') headers['Retry-After'] = '5'
   if (wantsHtml(c)) {
     return c.html(await errorPage(error), error.status as 400, headers)
   }

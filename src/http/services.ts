@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock'
 import type { AppConfig } from '../core/config'
 import type { ErrorCode } from '../core/errors'
+import type { MeteredBody } from '../core/http/metered-stream'
+import { LiveTransfers } from '../core/link/live-transfers'
 import { Metrics } from '../core/metrics'
 import type { Principal } from '../core/model'
 import type { EventStore, ObjectStore, StateStore, WebhookStore, WebhookTransport } from '../core/ports'
@@ -24,6 +26,8 @@ export interface Services {
   limiter: FailureLimiter
   /** Counters served at GET /metrics (Node). */
   metrics: Metrics
+  /** Downloads streaming now, within MAX_TRANSFERS_PER_LINK and MAX_TRANSFERS_PER_ADDRESS. */
+  live: LiveTransfers
   /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
   linkPasswords: VerifiedPasswords
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
@@ -39,6 +43,13 @@ export interface Services {
   webhookTransport: WebhookTransport
   /** Starts sending queued webhook messages now, off the response path (Node: the delivery loop; Workers: waitUntil). */
   sendWebhooks(c: Context): void
+  /**
+   * Where the runtime can write a streamed body to the client itself, without
+   * the web stream of the Response (Node, src/node/direct-bodies.ts): the
+   * route offers the body it answers with, and the entry takes it once the
+   * app's middleware has finished the headers. Absent on Workers.
+   */
+  offerDirect?(c: Context, body: MeteredBody): void
   log(message: string, fields?: Record<string, unknown>): void
 }
 
@@ -56,7 +67,9 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'metrics' | 'linkPasswords' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'metrics' | 'live' | 'linkPasswords' | 'clock'> & {
+  clock?: Clock
+}
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -67,6 +80,7 @@ export function assembleServices(parts: RuntimeParts): Services {
     sso: parts.config.oidc ? new OidcProvider(parts.config.oidc, () => clock.now()) : null,
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
     metrics: new Metrics(),
+    live: new LiveTransfers(parts.config.maxTransfersPerLink, parts.config.maxTransfersPerAddress),
     linkPasswords: new VerifiedPasswords(),
   }
 }

@@ -5,22 +5,23 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
-import { S3ObjectStore } from '../adapters/s3-store'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
+import type { S3Settings } from '../core/config'
 import { jsonLogger } from '../core/log'
 import type { ObjectStore } from '../core/ports'
 import { secretValues } from '../core/settings'
 import { makeSetupUrl, SETUP_URL_PREFIX } from '../core/setup-link'
 import { WebhookDispatcher } from '../core/webhooks/dispatcher'
 import { DeliveryLoop, type SetTimer } from '../core/webhooks/sending'
-import { createApp } from '../http/app'
+import { type App, createApp } from '../http/app'
 import { maintain } from '../http/maintenance'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
+import { directBodies } from './direct-bodies'
 import { applyMigrations } from './migrate'
 import { PendingWork, stopGracefully } from './shutdown'
 import { exitOnStartupFailure, listenFailure } from './startup-failure'
@@ -36,6 +37,15 @@ const unrefTimer: SetTimer = (run, ms) => {
   const timer = setTimeout(run, ms)
   timer.unref()
   return () => clearTimeout(timer)
+}
+
+/** The S3 store, loaded only when a bucket is set: the AWS SDK is about 10 MiB of memory a local store never uses. */
+async function s3Store(settings: S3Settings): Promise<ObjectStore> {
+  const [{ S3ObjectStore }, { nodeTransport }] = await Promise.all([
+    import('../adapters/s3-store'),
+    import('../adapters/s3-node-transport'),
+  ])
+  return new S3ObjectStore(settings, nodeTransport())
 }
 
 async function main(): Promise<void> {
@@ -57,7 +67,7 @@ async function main(): Promise<void> {
   let disk: DiskObjectStore | null = null
   let objects: ObjectStore
   if (config.s3) {
-    objects = new S3ObjectStore(config.s3)
+    objects = await s3Store(config.s3)
   } else {
     objects = disk = new DiskObjectStore(join(dataDir, 'objects'))
     await disk.removeAbandonedUploads()
@@ -79,6 +89,9 @@ async function main(): Promise<void> {
   // On every start while no user exists: a fresh link, each valid SETUP_TTL.
   if (!(await state.hasUsers())) print(`${SETUP_URL_PREFIX}${await makeSetupUrl(keys, config.publicUrl, Date.now(), config.setupTtl)}`)
 
+  let app: App | undefined
+  const direct = directBodies((request, env) => app!.fetch(request, env))
+
   const services = assembleServices({
     config,
     state,
@@ -91,11 +104,12 @@ async function main(): Promise<void> {
     webhooks,
     webhookTransport,
     sendWebhooks: () => deliveries.kick(),
+    offerDirect: direct.offer,
     log,
   })
 
-  const app = createApp(services)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  app = createApp(services)
+  const server = serve({ fetch: direct.fetch, port: config.port, hostname: config.host }, (info) => {
     process.stdout.write(
       `fuselink listening on http://${config.host}:${info.port} (${config.s3 ? `S3 bucket ${config.s3.bucket}` : 'local storage'})\n`,
     )

@@ -1,7 +1,7 @@
 /*
  * The one Node built-in the shared adapters use on Workers: s3-store.ts hashes
- * uploads with node:crypto's createHash, which the `nodejs_compat` flag of
- * wrangler.toml provides. Declared here, to the extent used, instead of
+ * uploads with node:crypto's createHash, and s3-signer.ts signs downloads with
+ * createHmac, which the `nodejs_compat` flag of wrangler.toml provides. Declared here, to the extent used, instead of
  * loading all of @types/node, so that any other Node API still fails to compile.
  */
 declare module 'node:crypto' {
@@ -10,4 +10,10 @@ declare module 'node:crypto' {
     digest(encoding: 'hex' | 'base64'): string
   }
   export function createHash(algorithm: string): Hash
+  interface Hmac {
+    update(data: Uint8Array | string): Hmac
+    digest(): Uint8Array
+    digest(encoding: 'hex'): string
+  }
+  export function createHmac(algorithm: string, key: Uint8Array | string): Hmac
 }

@@ -59,6 +59,7 @@ export class FakeLedger implements DownloadState {
     }
     const transfer = { linkId: link.id, counted: t.mode === 'fresh', start: t.start, length: t.length, sent: 0 }
     this.transfers.set(t.id, { ...transfer, reserved: t.grant, state: 'active' })
+    if (t.sent !== undefined) await this.settleTransfer(t.id, t.sent)
     return true
   }
 

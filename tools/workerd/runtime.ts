@@ -139,7 +139,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const url = (await mf.ready).href.replace(/\/$/, '')
   // Ready means listening; the first request loads the script and builds the services.
   const listening = performance.now()
-  await (await fetch(`${url}/.well-known/jwks.json`)).arrayBuffer()
+  // Its connection is closed, not pooled: reused right after start, a large
+  // upload on it failed with EPIPE (seen on a loaded machine).
+  await (await fetch(`${url}/.well-known/jwks.json`, { headers: { connection: 'close' } })).arrayBuffer()
   const answered = performance.now()
   return {
     url,

@@ -68,6 +68,7 @@ export class SqlTransferLedger implements TransferLedger {
           t.linkId,
           t.id,
         ),
+        ...this.#settledAtOnce(t),
       ])
       return inserted === 1
     }
@@ -82,8 +83,26 @@ export class SqlTransferLedger implements TransferLedger {
         t.now,
         t.length,
       ),
+      ...this.#settledAtOnce(t),
     ])
     return inserted === 1
+  }
+
+  #settle(id: string, sent: number) {
+    return sql(
+      `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
+         state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
+       WHERE id = ? AND state = 'active'`,
+      sent,
+      sent,
+      sent,
+      id,
+    )
+  }
+
+  /** A body sent in one write: settleTransfer's statement, in the starting batch (it changes no row if the start was refused). */
+  #settledAtOnce(t: TransferStart) {
+    return t.sent === undefined ? [] : [this.#settle(t.id, t.sent)]
   }
 
   async reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome> {
@@ -162,17 +181,7 @@ export class SqlTransferLedger implements TransferLedger {
     // Bytes sent past the row's reservation were sent under a grant that was
     // given back meanwhile; only those stay given back, the rest of what was
     // set aside returns to the allowance.
-    await this.db.batch([
-      sql(
-        `UPDATE transfers SET sent = ?, given_back = MIN(given_back, MAX(0, ? - reserved)),
-           state = CASE WHEN ? >= length THEN 'done' ELSE 'cut' END
-         WHERE id = ? AND state = 'active'`,
-        sent,
-        sent,
-        sent,
-        id,
-      ),
-    ])
+    await this.db.batch([this.#settle(id, sent)])
   }
 
   async cancelTransfer(id: string): Promise<void> {

@@ -1,5 +1,8 @@
-/** How a metered body ended: all of it sent, the client went away, storage failed, or the budget said stop. */
-export type StreamEnd = 'complete' | 'cancelled' | 'failed' | 'stopped'
+import type { ByteSink, ByteSource } from '../ports'
+import { sourceOfStream } from './byte-sources'
+
+/** How a metered body ended: all of it sent, the client went away or stalled, storage failed, or the budget said stop. */
+export type StreamEnd = 'complete' | 'cancelled' | 'stalled' | 'failed' | 'stopped'
 
 export interface Meter {
   /**
@@ -21,84 +24,243 @@ export class StoppedError extends Error {
   }
 }
 
-/**
- * Wraps a body so that no byte is handed on before the meter allowed it, and
- * exactly the bytes the consumer took are reported once when the stream ends,
- * fails, is stopped or is cancelled (the client went away). A high-water mark
- * of zero means nothing is read ahead of the consumer: what is counted is
- * what was handed to the response.
- */
-export function meterStream(source: ReadableStream<Uint8Array>, meter: Meter): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
-  const reader = source.getReader()
-  let sent = 0
-  let stopped = false
-  let finished = false
-  let finish!: () => void
-  const ended = new Promise<void>((resolve) => (finish = resolve))
-  const report = async (how: StreamEnd) => {
-    if (finished) return
-    finished = true
-    try {
-      await meter.end(sent, how)
-    } finally {
-      finish()
-    }
+/** Raised into a body whose client took nothing for too long (STALL_TIMEOUT). */
+export class StalledError extends Error {
+  constructor() {
+    super('the client took nothing for too long')
+    this.name = 'StalledError'
   }
-  const stop = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    await reader.cancel().catch(() => {})
-    controller.error(new StoppedError())
-    await report('stopped')
+}
+
+export interface MeteredOptions {
+  /** Breaks the body off when its consumer takes nothing for this long, in ms; 0 never does. */
+  stallMs?: number
+}
+
+/** What a web stream asks of its source at a time (the size Node's own streams move). */
+const STREAM_CHUNK = 64 * 1024
+
+/**
+ * A body that hands on no byte before the meter allowed it, and reports
+ * exactly the bytes its consumer took, once, when it ends, fails, is stopped,
+ * stalls or is cancelled (the client went away). Nothing is read ahead of the
+ * consumer: what is counted is what was handed to the response.
+ *
+ * It has one consumer: a web stream (`stream()`, on Workers and wherever a
+ * runtime has nothing better) or a sink the runtime writes to directly
+ * (`pipeMetered`, Node).
+ */
+export class MeteredBody {
+  readonly ended: Promise<void>
+  readonly #source: ByteSource
+  readonly #meter: Meter
+  readonly #stallMs: number
+  #finish!: () => void
+  #sent = 0
+  /** The part allowed last has been handed on: the next read ends the body. */
+  #stopped = false
+  #finished = false
+  #claimed = false
+  #stream: ReadableStream<Uint8Array> | null = null
+  #stallTimer: ReturnType<typeof setTimeout> | undefined
+  /** Breaks the consumer off (a stall): errors the stream or aborts the sink. */
+  #breakOff: (error: Error) => void = () => {}
+
+  constructor(source: ByteSource, meter: Meter, options: MeteredOptions = {}) {
+    this.#source = source
+    this.#meter = meter
+    this.#stallMs = options.stallMs ?? 0
+    this.ended = new Promise<void>((resolve) => (this.#finish = resolve))
   }
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        // The part allowed last time has been taken: now end the body.
-        if (stopped) return stop(controller)
-        let result: ReadableStreamReadResult<Uint8Array>
-        try {
-          result = await reader.read()
-        } catch (error) {
-          controller.error(error)
-          await report('failed')
-          return
-        }
-        if (finished) return
-        if (result.done) {
-          controller.close()
-          await report('complete')
-          return
-        }
-        const chunk = result.value
-        let allowed: number
-        try {
-          allowed = Math.min(await meter.allow(sent + chunk.byteLength), sent + chunk.byteLength)
-        } catch (error) {
-          // Without a grant nothing more may go out: end here, counting what did.
-          await reader.cancel().catch(() => {})
-          controller.error(error)
-          await report('stopped')
-          return
-        }
-        // The client may have gone while the meter was deciding.
-        if (finished) return
-        if (allowed < sent + chunk.byteLength) {
-          stopped = true
-          if (allowed <= sent) return stop(controller)
-          controller.enqueue(chunk.subarray(0, allowed - sent))
-          sent = allowed
-        } else {
-          controller.enqueue(chunk)
-          sent += chunk.byteLength
-        }
-        meter.progress?.(sent)
+  /**
+   * Takes the body for its one consumer, which `breakOff` ends if it stalls.
+   * False when another consumer has it.
+   */
+  claim(breakOff: (error: Error) => void): boolean {
+    if (this.#claimed) return false
+    this.#claimed = true
+    this.#breakOff = breakOff
+    return true
+  }
+
+  /**
+   * The next chunk, already granted, of at most about `max` bytes; null at
+   * the end or once the body was cancelled. Throws StoppedError when the
+   * meter said stop, the source's error when storage failed, the meter's when
+   * it could not answer; the transfer has been reported by then.
+   */
+  async next(max: number): Promise<Uint8Array | null> {
+    this.#calm()
+    if (this.#finished) return null
+    if (this.#stopped) {
+      await this.#source.cancel().catch(() => {})
+      await this.#report('stopped')
+      throw new StoppedError()
+    }
+    let chunk: Uint8Array | null
+    try {
+      chunk = await this.#source.read(max)
+    } catch (error) {
+      if (this.#finished) return null
+      await this.#report('failed')
+      throw error
+    }
+    if (this.#finished) return this.#drop(chunk)
+    if (chunk === null) {
+      await this.#report('complete')
+      return null
+    }
+    const wanted = this.#sent + chunk.byteLength
+    let allowed: number
+    try {
+      allowed = Math.min(await this.#meter.allow(wanted), wanted)
+    } catch (error) {
+      // Without a grant nothing more may go out: end here, counting what did.
+      this.#source.release(chunk)
+      await this.#source.cancel().catch(() => {})
+      await this.#report('stopped')
+      throw error
+    }
+    // The client may have gone while the meter was deciding.
+    if (this.#finished) return this.#drop(chunk)
+    if (allowed < wanted) {
+      this.#stopped = true
+      if (allowed <= this.#sent) {
+        this.#source.release(chunk)
+        return this.next(max)
+      }
+      chunk = chunk.subarray(0, allowed - this.#sent)
+    }
+    this.#sent += chunk.byteLength
+    this.#meter.progress?.(this.#sent)
+    if (this.#stallMs > 0) this.#stallTimer = setTimeout(() => this.#stall(), this.#stallMs)
+    return chunk
+  }
+
+  /** The consumer is done with a chunk `next` returned (see ByteSource.release). */
+  release(chunk: Uint8Array): void {
+    this.#source.release(chunk)
+  }
+
+  /** The client went away: stop reading and report what it took. */
+  async cancel(reason?: unknown): Promise<void> {
+    this.#calm()
+    if (this.#finished) return
+    const reported = this.#report('cancelled')
+    await this.#source.cancel(reason).catch(() => {})
+    await reported
+  }
+
+  /** Whether `stream` is this body's web stream and nothing has read the body yet: a runtime may then take the body itself. */
+  carries(stream: unknown): boolean {
+    return stream !== null && stream === this.#stream && !this.#claimed
+  }
+
+  /** The body as a web stream, pulled one granted chunk at a time (a high-water mark of zero). */
+  stream(): ReadableStream<Uint8Array> {
+    let closed = false
+    this.#stream = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          const breakOff = (error: Error) => {
+            if (closed) return
+            closed = true
+            controller.error(error)
+          }
+          if (!this.#claimed && !this.claim(breakOff)) return breakOff(new Error('the body has another consumer'))
+          try {
+            const chunk = await this.next(STREAM_CHUNK)
+            if (closed) return
+            if (chunk === null) {
+              closed = true
+              controller.close()
+            } else {
+              controller.enqueue(chunk)
+            }
+          } catch (error) {
+            breakOff(error as Error)
+          }
+        },
+        cancel: (reason) => {
+          closed = true
+          return this.cancel(reason)
+        },
       },
-      async cancel(reason) {
-        await reader.cancel(reason).catch(() => {})
-        await report('cancelled')
-      },
-    },
-    { highWaterMark: 0 },
-  )
-  return { body, ended }
+      { highWaterMark: 0 },
+    )
+    return this.#stream
+  }
+
+  #calm(): void {
+    if (this.#stallTimer !== undefined) clearTimeout(this.#stallTimer)
+    this.#stallTimer = undefined
+  }
+
+  #drop(chunk: Uint8Array | null): null {
+    if (chunk) this.#source.release(chunk)
+    return null
+  }
+
+  #stall(): void {
+    if (this.#finished) return
+    const error = new StalledError()
+    const reported = this.#report('stalled')
+    this.#breakOff(error)
+    void this.#source
+      .cancel(error)
+      .catch(() => {})
+      .then(() => reported)
+  }
+
+  /** Marks the body finished at once (nothing else reports), then tells the meter. */
+  #report(how: StreamEnd): Promise<void> {
+    if (this.#finished) return Promise.resolve()
+    this.#finished = true
+    return this.#meter.end(this.#sent, how).finally(() => this.#finish())
+  }
+}
+
+/**
+ * Wraps a web stream so that no byte is handed on before the meter allowed it
+ * (see MeteredBody): the web-stream form, for a body that already is one.
+ */
+export function meterStream(source: ReadableStream<Uint8Array>, meter: Meter): { body: ReadableStream<Uint8Array>; ended: Promise<void> } {
+  const metered = new MeteredBody(sourceOfStream(source), meter)
+  return { body: metered.stream(), ended: metered.ended }
+}
+
+// Writes grow while the sink takes them whole and shrink while it is full,
+// so that a fast client gets few large writes and a slow one holds little
+// memory: what waits for a full socket is one write.
+const MIN_WRITE = 64 * 1024
+const MAX_WRITE = 1024 * 1024
+
+/**
+ * Writes a metered body to a sink the runtime provides, without a web stream
+ * in between: one granted chunk at a time, each handed back to its source
+ * once written, waiting while the sink is full. Ends the sink, or aborts it
+ * when the body fails or stops short.
+ */
+export async function pipeMetered(body: MeteredBody, sink: ByteSink): Promise<void> {
+  if (!body.claim((error) => sink.abort(error))) {
+    sink.abort(new Error('the body has another consumer'))
+    return
+  }
+  sink.onClose(() => void body.cancel())
+  let size = MIN_WRITE
+  try {
+    for (;;) {
+      const chunk = await body.next(size)
+      if (chunk === null) return sink.end()
+      if (sink.write(chunk, () => body.release(chunk))) {
+        size = Math.min(size * 2, MAX_WRITE)
+      } else {
+        size = Math.max(size / 2, MIN_WRITE)
+        await sink.ready()
+      }
+    }
+  } catch (error) {
+    sink.abort(error)
+  }
 }

@@ -1,16 +1,20 @@
 // The counting design (rules, byte budget, grants, give-back, the invariant): docs/counting.md.
 import type { Clock } from '../clock'
 import { FuselinkError } from '../errors'
-import { meterStream } from '../http/metered-stream'
+import { exactly, sourceOfBytes, sourceOfStream } from '../http/byte-sources'
+import { MeteredBody } from '../http/metered-stream'
 import { parseRange } from '../http/range'
 import { newId } from '../ids'
 import type { LinkRecord, LinkTarget } from '../model'
-import { ObjectMissingError, type ObjectStore, type RecordStore, type TransferLedger } from '../ports'
+import { ObjectMissingError, type ObjectStore, type RecordStore, type StoredObject, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
 import { FIRST_GRANT, TRANSFER_LEASE_MS, TransferGrants } from './grants'
+import type { LiveTransfers } from './live-transfers'
 import { type DownloadMode, decideStart, giveBackCap } from './policy'
 
 const LEASE_RENEW_MS = 2 * 60_000
+/** Bodies up to this size are read whole (what a store returns as bytes, not a stream). */
+const WHOLE_BODY = 64 * 1024
 /** How many transfers a resume may trim before it is judged too big for what is left. */
 const MAX_TRIMS = 8
 
@@ -22,6 +26,10 @@ export interface DownloadDeps {
   clock: Clock
   /** RESUME_GRACE in milliseconds. */
   resumeGrace: number
+  /** STALL_TIMEOUT in milliseconds: a body whose client takes nothing for this long is broken off. */
+  stallTimeout?: number
+  /** The caps on transfers streaming at once; none when absent. */
+  live?: LiveTransfers
 }
 
 export interface DownloadRequest {
@@ -33,6 +41,8 @@ export interface DownloadRequest {
   consume: boolean
   /** Told when the transfer starts and ends, for the link's audit events. */
   observer?: DownloadObserver
+  /** The client's address, for the cap on transfers per address. */
+  client?: string
   /**
    * Called once the link may start this request, before anything is
    * answered or counted: throws to refuse it (a link password that is
@@ -60,10 +70,36 @@ export type DownloadResult =
       start: number
       end: number
       body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null
+      /**
+       * The streamed body before it became `body`: a runtime that can write
+       * it to the client directly (Node) takes this instead and never reads
+       * `body`. Null when there is no streamed body.
+       */
+      metered: MeteredBody | null
       ended: Promise<void>
     }
   | { status: 304; target: LinkTarget; etag: string }
   | { status: 416; target: LinkTarget; etag: string }
+
+const tooMany = () =>
+  new FuselinkError('too_many_transfers', 'Too many downloads of this link, or from this address, are running; nothing was counted.')
+
+/** Storage's reading of a key; a failure undoes what `undo` undoes and is refused as file_gone or storage_unavailable (rule 4). */
+async function read(deps: DownloadDeps, key: string, range: { start: number; end: number } | undefined, undo: () => Promise<void>) {
+  try {
+    return await deps.objects.get(key, range)
+  } catch (error) {
+    await undo()
+    if (error instanceof ObjectMissingError) throw new FuselinkError('file_gone', 'The file is no longer in storage.')
+    throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
+  }
+}
+
+/** Lets an object read for nothing go (its file or connection closed). */
+async function discard(object: StoredObject): Promise<void> {
+  if ('source' in object) await object.source.cancel().catch(() => {})
+  else if ('body' in object) await object.body.cancel().catch(() => {})
+}
 
 /** A strong validator: files are immutable, a new upload is a new id. */
 function fileEtag(target: LinkTarget): string {
@@ -99,12 +135,23 @@ export async function resolveToken(
 /**
  * Starts a transfer row for bytes start..start+length-1 and reserves its
  * first chunk; returns the row's id and that chunk, or throws the refusal.
+ * With `whole`, the body is already in hand and goes out in one write: the
+ * row is settled as sent in the same step.
  */
-async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode, start: number, length: number) {
+async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode, start: number, length: number, whole = false) {
   const { link, file } = target
   const now = deps.clock.now()
   const grant = Math.min(length, FIRST_GRANT)
-  const base = { linkId: link.id, start, length, grant, now, leaseUntil: now + TRANSFER_LEASE_MS, resumeGrace: deps.resumeGrace }
+  const base = {
+    linkId: link.id,
+    start,
+    length,
+    grant,
+    now,
+    leaseUntil: now + TRANSFER_LEASE_MS,
+    resumeGrace: deps.resumeGrace,
+    ...(whole ? { sent: length } : {}),
+  }
 
   if (mode === 'resume') {
     for (let trims = 0; ; trims++) {
@@ -148,45 +195,74 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
   if (range.kind === 'unsatisfiable') return { status: 416, target, etag }
 
   const status = range.kind === 'partial' ? 206 : 200
-  if (!request.consume) return { status, target, etag, start, end, body: null, ended: Promise.resolve() }
+  if (!request.consume) return { status, target, etag, start, end, body: null, metered: null, ended: Promise.resolve() }
 
   const length = end - start + 1
-  const transfer = await admit(deps, target, decision.mode, start, length)
+  const asked = status === 206 ? { start, end } : undefined
 
-  let object
-  try {
-    object = await deps.objects.get(file.objectKey, status === 206 ? { start, end } : undefined)
-  } catch (error) {
-    await deps.state.cancelTransfer(transfer.id)
-    if (error instanceof ObjectMissingError) throw new FuselinkError('file_gone', 'The file is no longer in storage.')
-    throw new FuselinkError('storage_unavailable', 'Storage did not answer; nothing was counted.', { cause: error })
+  // A body that fits in one read is read before anything is counted, then
+  // counted and settled in one step: it goes to the response in one write,
+  // which is what a meter would count the moment it passed it on.
+  let object: StoredObject | null = null
+  if (length <= WHOLE_BODY) {
+    object = await read(deps, file.objectKey, asked, async () => {})
+    if ('bytes' in object) {
+      if (object.bytes.byteLength !== length) {
+        throw new FuselinkError('storage_unavailable', 'Storage answered with another size; nothing was counted.')
+      }
+      const admitted = await admit(deps, target, decision.mode, start, length, true)
+      request.observer?.started(link, admitted.mode)
+      const ended = Promise.resolve(request.observer?.ended(link, length, true))
+      return { status, target, etag, start, end, body: object.bytes, metered: null, ended }
+    }
   }
+
+  const client = request.client ?? ''
+  let transfer: Awaited<ReturnType<typeof admit>>
+  try {
+    // Past the caps of transfers streaming at once: refused before anything
+    // is counted; one admitted meanwhile fails before its first byte (rule 4).
+    if (deps.live && !deps.live.hasRoom(link.id, client)) throw tooMany()
+    transfer = await admit(deps, target, decision.mode, start, length)
+  } catch (error) {
+    if (object) await discard(object)
+    throw error
+  }
+  const leave = deps.live ? deps.live.enter(link.id, client) : () => {}
+  if (!leave) {
+    if (object) await discard(object)
+    await deps.state.cancelTransfer(transfer.id)
+    throw tooMany()
+  }
+  object ??= await read(deps, file.objectKey, asked, async () => {
+    leave()
+    await deps.state.cancelTransfer(transfer.id)
+  })
   request.observer?.started(link, transfer.mode)
   const told = (sent: number) => () => request.observer?.ended(link, sent, sent >= length)
-
-  if ('bytes' in object && object.bytes.byteLength <= transfer.grant) {
-    // Read whole and covered by the first grant: handed to the response in one
-    // write, which is what a meter would count the moment it passed it on.
-    const sent = object.bytes.byteLength
-    return { status, target, etag, start, end, body: object.bytes, ended: deps.state.settleTransfer(transfer.id, sent).then(told(sent)) }
-  }
-  const source = 'bytes' in object ? new Blob([object.bytes]).stream() : object.body
+  const stored = 'bytes' in object ? sourceOfBytes(object.bytes) : 'source' in object ? object.source : sourceOfStream(object.body)
+  const source = exactly(stored, length)
   const grants = new TransferGrants(deps, { id: transfer.id, linkId: link.id, length, cap: giveBackCap(file.size) }, transfer.grant)
   let renewAt = deps.clock.now() + LEASE_RENEW_MS
-  const { body, ended } = meterStream(source, {
-    allow: (total) => grants.allow(total),
-    // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
-    end: (sent, how) =>
-      (how === 'failed' && sent === 0 && length > 0
-        ? deps.state.cancelTransfer(transfer.id)
-        : deps.state.settleTransfer(transfer.id, sent)
-      ).then(told(sent)),
-    progress: () => {
-      const at = deps.clock.now()
-      if (at < renewAt) return
-      renewAt = at + LEASE_RENEW_MS
-      void deps.state.renewTransfer(transfer.id, at + TRANSFER_LEASE_MS).catch(() => {})
+  const metered = new MeteredBody(
+    source,
+    {
+      allow: (total) => grants.allow(total),
+      // Storage failing before the first byte consumes nothing (docs/counting.md, rule 4).
+      end: (sent, how) =>
+        (how === 'failed' && sent === 0 && length > 0
+          ? deps.state.cancelTransfer(transfer.id)
+          : deps.state.settleTransfer(transfer.id, sent)
+        ).then(told(sent)),
+      progress: () => {
+        const at = deps.clock.now()
+        if (at < renewAt) return
+        renewAt = at + LEASE_RENEW_MS
+        void deps.state.renewTransfer(transfer.id, at + TRANSFER_LEASE_MS).catch(() => {})
+      },
     },
-  })
-  return { status, target, etag, start, end, body, ended }
+    { stallMs: deps.stallTimeout ?? 0 },
+  )
+  const ended = metered.ended.finally(leave)
+  return { status, target, etag, start, end, body: metered.stream(), metered, ended }
 }

@@ -3,6 +3,7 @@ import type { TransferLedger } from './ledger'
 import type { RecordStore } from './records'
 
 export * from './accounts'
+export * from './bytes'
 export * from './events'
 export * from './ledger'
 export * from './objects'

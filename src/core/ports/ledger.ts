@@ -17,6 +17,12 @@ export interface TransferStart {
   leaseUntil: number
   /** How long after expiry a resume may still start, in milliseconds. */
   resumeGrace: number
+  /**
+   * When set, the whole body (`length` bytes, within `grant`) is already in
+   * hand and goes out in one write: the transfer is settled with these bytes
+   * in the same atomic step, as settleTransfer would.
+   */
+  sent?: number
 }
 
 /** Why a transfer could not reserve more: it was told to stop, or the budget is spent for now. */

@@ -1,9 +1,12 @@
+import type { ByteSource } from './bytes'
+
 /**
- * An object as storage returns it: a stream of the asked bytes, never the
- * whole file in memory — or, for a body of at most one read (64 KiB), the
- * bytes themselves, which a response can send in a single write.
+ * An object as storage returns it: the asked bytes as a web stream or as a
+ * source read chunk by chunk (never the whole file in memory) — or, for a
+ * body of at most one read (64 KiB), the bytes themselves, which a response
+ * can send in a single write.
  */
-export type StoredObject = { body: ReadableStream<Uint8Array> } | { bytes: Uint8Array<ArrayBuffer> }
+export type StoredObject = { body: ReadableStream<Uint8Array> } | { source: ByteSource } | { bytes: Uint8Array<ArrayBuffer> }
 
 export interface ObjectInfo {
   size: number

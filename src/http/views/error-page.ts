@@ -82,6 +82,13 @@ const EXPLANATIONS: Partial<Record<ErrorCode, Explanation>> = {
     icon: 'ban',
     tone: 'stop',
   },
+  too_many_transfers: {
+    heading: 'Too many downloads at once',
+    sentence:
+      'Too many downloads of this file, or from your network, are running at once. Nothing was counted; try again when one has finished.',
+    icon: 'clock',
+    tone: 'warn',
+  },
   payload_too_large: { heading: 'Too large', sentence: 'What was sent is too large.', icon: 'alert', tone: 'warn' },
   storage_unavailable: {
     heading: 'The file cannot be reached right now',

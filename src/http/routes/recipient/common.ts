@@ -36,6 +36,8 @@ export function downloadDeps(services: Services, onSettled?: (sent: number) => v
     verifier: services.verifier,
     clock: services.clock,
     resumeGrace: services.config.resumeGrace * 1000,
+    stallTimeout: services.config.stallTimeout * 1000,
+    live: services.live,
   }
 }
 

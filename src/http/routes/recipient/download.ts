@@ -63,7 +63,9 @@ function downloadRoute(method: 'get' | 'post', summary: string, description: str
         content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
       },
       304: { description: '`If-None-Match` matched; nothing counted.', headers: { ETag: FILE_HEADERS.ETag } },
-      ...problems([...LINK_REFUSALS, ...PASSWORD_REFUSALS, 'range_not_satisfiable', 'storage_unavailable'], { html: true }),
+      ...problems([...LINK_REFUSALS, ...PASSWORD_REFUSALS, 'range_not_satisfiable', 'too_many_transfers', 'storage_unavailable'], {
+        html: true,
+      }),
     },
   })
 }
@@ -141,6 +143,7 @@ async function download(services: Services, c: Context): Promise<Response> {
           ifRange: c.req.header('if-range') ?? null,
           ifNoneMatch: c.req.header('if-none-match') ?? null,
           consume: !isHead,
+          client: services.clientAddress(c),
           unlock: async (target, start) => {
             gate.unlocked = await unlockLink(services, c, target.link, start)
           },
@@ -175,6 +178,7 @@ async function download(services: Services, c: Context): Promise<Response> {
   if (gate.unlocked === 'password' && c.req.method === 'POST') {
     headers.append('Set-Cookie', await resumeProofCookie(services, result.target.link, token))
   }
+  if (result.metered) services.offerDirect?.(c, result.metered)
   return new Response(result.body, { status: result.status, headers })
 }
 
