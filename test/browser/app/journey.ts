@@ -210,6 +210,19 @@ export function appJourney(kind: TargetKind): void {
       // Last download: how long ago, and when in the viewer's zone.
       expect(await row.locator('td[data-label="Last download"] .when').textContent()).toMatch(/^(just now|\d+ seconds? ago)$/)
 
+      // Changed in place (PATCH): an earlier expiry and 3 downloads keep the address the recipient has.
+      const [sent] = (await api.json('GET', '/api/v1/links?limit=100')).items
+      await page.getByRole('button', { name: 'Change the link to Holiday photos 2026.zip' }).click()
+      await page.getByText('1 hour', { exact: true }).click()
+      await page.locator('label[for="downloads-3"]').click()
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await eventually(() => page.locator('#toast').textContent()).toBe('The link is changed. Its address stays the same.')
+      const changed = await api.link(sent.id)
+      expect(changed).toMatchObject({ id: sent.id, maxDownloads: 3, downloads: 1, url: linkUrl })
+      expect(Date.parse(changed.expiresAt)).toBeLessThan(Date.parse(sent.expiresAt))
+      await nav(page, 'Links').click()
+      await eventually(() => row.locator('.count').textContent()).toBe('1 of 3 used')
+
       await page.getByRole('button', { name: 'Revoke the link to Holiday photos 2026.zip' }).click()
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke link' }).click()
       await eventually(() => page.locator('#toast').textContent()).toBe('The link to Holiday photos 2026.zip is revoked.')

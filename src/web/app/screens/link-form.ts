@@ -17,7 +17,7 @@ export interface LinkSettings {
   message?: string
 }
 
-/** What a link already has, to start the form from (changing a link means re-issuing it). */
+/** What a link already has, to start the form from when it is being changed. */
 export interface Prefill {
   maxDownloads: number | null
   filename?: string

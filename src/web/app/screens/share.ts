@@ -65,7 +65,7 @@ export function mountShare(go: (screen: string) => void): ShareScreen {
     form.namesOneFile(live.length === 1)
     const names = live.map((item) => item.name)
     byId('link-form-for').textContent = replacing
-      ? `A new link to ${names[0]} replaces the current one, which stops working.`
+      ? `For ${names[0]}. A new lifetime, number of downloads or name changes the link you sent; a password, an opening time or a new message makes a new link that replaces it.`
       : names.length === 1
         ? `For ${names[0]}.`
         : `One link for each of the ${names.length} files.`
@@ -73,7 +73,7 @@ export function mountShare(go: (screen: string) => void): ShareScreen {
     submit.querySelector('span')!.textContent = pending
       ? 'Creating when the upload finishes…'
       : replacing
-        ? 'Replace the link'
+        ? 'Save changes'
         : names.length > 1
           ? `Create ${names.length} links`
           : 'Create link'
@@ -204,6 +204,20 @@ export function mountShare(go: (screen: string) => void): ShareScreen {
     submit.disabled = true
     const made: HTMLElement[] = []
     try {
+      if (replacing && changesInPlace(settings, replacing)) {
+        const link = await call<Link & { reissued: boolean }>('PATCH', `api/v1/links/${replacing.id}`, {
+          expiresIn: settings.expiresIn,
+          maxDownloads: settings.maxDownloads,
+          filename: settings.filename ?? null,
+        })
+        made.push(resultCard(link, files[0]!.name))
+        toast(
+          link.reissued
+            ? 'The link is changed. Its later expiry needs a new address: send this one; the old one works until its own expiry.'
+            : 'The link is changed. Its address stays the same.',
+        )
+        return
+      }
       for (const item of files) {
         const link = await call<Link>('POST', 'api/v1/links', { fileId: item.stored!.id, ...settings })
         const missing = [
@@ -318,6 +332,15 @@ export function mountShare(go: (screen: string) => void): ShareScreen {
 }
 
 /** The made link: its address with a copy button, a QR code, and what it allows. */
+/**
+ * What PATCH /api/v1/links/:id can change on the link itself (docs/api.md,
+ * "Changing a link"): its lifetime, downloads and name. A password, an opening
+ * time or another message needs a new link.
+ */
+function changesInPlace(settings: LinkSettings, link: Link): boolean {
+  return settings.password === undefined && settings.notBefore === undefined && (settings.message ?? '') === (link.message ?? '')
+}
+
 function resultCard(link: Link, name: string): HTMLElement {
   const url = link.url!
   const address = h('input', {
