@@ -16,6 +16,14 @@ interface Count {
   max: number
 }
 
+/** The landing page's own address, /s/<token>, also when a form post answered it at /d/<token>. */
+function pageAddress(): string {
+  const url = new URL(window.location.href)
+  url.pathname = url.pathname.replace(/\/d\/([^/]+)$/, '/s/$1')
+  url.search = ''
+  return url.href
+}
+
 /** The count the page shows now; null when the page has none (an error page). */
 async function countNow(address: string): Promise<Count | 'used_up' | null> {
   // The page's own address (/s/…) never counts (docs/scanner-safety.md), and
@@ -65,7 +73,7 @@ export function followDownload(root: Document): void {
       const deadline = Date.now() + POLL_FOR_MS
       while (Date.now() < deadline && run === watching) {
         await wait(POLL_EVERY_MS)
-        const now = await countNow(window.location.href).catch(() => null)
+        const now = await countNow(pageAddress()).catch(() => null)
         if (now === 'used_up' || (now && now.remaining < before)) {
           const left = now === 'used_up' ? 0 : now.remaining
           const max = now === 'used_up' ? Number(count.dataset.max) : now.max
