@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto'
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../core/config'
@@ -14,14 +20,22 @@ import {
   ObjectMissingError,
   type ObjectStore,
   ObjectTooLargeError,
+  PartLengthError,
+  type PendingMultipart,
   type PutResult,
   type StoredObject,
+  type StoredPart,
+  UploadMissingError,
 } from '../core/ports'
 
 // Large uploads go up as multipart in parts of this size; only a few parts
 // are in memory at once, whatever the file's size.
 const PART_SIZE = 8 * 1024 * 1024
 const QUEUE_SIZE = 2
+
+function isNoSuchUpload(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === 'NoSuchUpload' || error.$metadata.httpStatusCode === 404)
+}
 
 function isNotFound(error: unknown): boolean {
   return (
@@ -99,12 +113,36 @@ function webStreamOf(body: unknown, fallback: () => ReadableStream<Uint8Array>):
   )
 }
 
+/** SHA-256 (hex) of a stream, with node:crypto: what both runtimes have. */
+async function sha256Of(body: ReadableStream<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256')
+  const reader = body.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) hash.update(next.value)
+  return hash.digest('hex')
+}
+
+/** What differs between the runtimes in how the SDK is handed a stream, and how one is best hashed. */
+export interface S3StreamOptions {
+  /**
+   * A streamed request body as the runtime's HTTP handler takes it: on Node a
+   * stream.Readable (the SDK's Node handler sends nothing else), in workerd
+   * the web stream itself. Given the exact length the body must have.
+   */
+  requestBody?(body: ReadableStream<Uint8Array>, length: number): unknown
+  /** SHA-256 (hex) of an object's body as it is read back (docs/uploads.md, "Hashing"). */
+  sha256?(body: ReadableStream<Uint8Array>): Promise<string>
+}
+
 /** Any S3-compatible bucket, through @aws-sdk/client-s3 (Node and Workers alike). */
 export class S3ObjectStore implements ObjectStore {
   readonly #client: S3Client
   readonly #bucket: string
+  readonly #requestBody: (body: ReadableStream<Uint8Array>, length: number) => unknown
+  readonly #sha256: (body: ReadableStream<Uint8Array>) => Promise<string>
 
-  constructor(settings: S3Settings) {
+  constructor(settings: S3Settings, options: S3StreamOptions = {}) {
+    this.#requestBody = options.requestBody ?? ((body) => body)
+    this.#sha256 = options.sha256 ?? sha256Of
     this.#bucket = settings.bucket
     this.#client = new S3Client({
       region: settings.region,
@@ -189,5 +227,127 @@ export class S3ObjectStore implements ObjectStore {
 
   async ping(): Promise<void> {
     await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }))
+  }
+
+  async createMultipart(key: string, options: { contentType: string }): Promise<string> {
+    const result = await this.#client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.#bucket, Key: key, ContentType: options.contentType }),
+    )
+    if (!result.UploadId) throw new Error('storage answered no UploadId')
+    return result.UploadId
+  }
+
+  async putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
+    let size = 0
+    let wrongLength = false
+    const metered = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength
+          if (size > length) {
+            wrongLength = true
+            throw new PartLengthError(length)
+          }
+          controller.enqueue(chunk)
+        },
+        flush() {
+          if (size !== length) {
+            wrongLength = true
+            throw new PartLengthError(length)
+          }
+        },
+      }),
+      // As in put(): the entry drains what was not read (src/node/unread-bodies.ts).
+      { preventCancel: true },
+    )
+    try {
+      const result = await this.#client.send(
+        new UploadPartCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          UploadId: handle,
+          PartNumber: number,
+          // S3 takes a part only whole: the request is sent with this
+          // length, and one cut short is discarded by storage.
+          ContentLength: length,
+          Body: this.#requestBody(metered, length) as ReadableStream<Uint8Array>,
+        }),
+      )
+      return { number, size: length, etag: result.ETag ?? '' }
+    } catch (error) {
+      if (wrongLength) throw new PartLengthError(length)
+      if (isNoSuchUpload(error)) throw new UploadMissingError(key)
+      throw error
+    }
+  }
+
+  async listParts(key: string, handle: string): Promise<StoredPart[]> {
+    const parts: StoredPart[] = []
+    let marker: string | undefined
+    try {
+      for (;;) {
+        const page = await this.#client.send(
+          new ListPartsCommand({ Bucket: this.#bucket, Key: key, UploadId: handle, PartNumberMarker: marker }),
+        )
+        for (const part of page.Parts ?? []) {
+          parts.push({ number: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? '' })
+        }
+        if (!page.IsTruncated || !page.NextPartNumberMarker) break
+        marker = page.NextPartNumberMarker
+      }
+    } catch (error) {
+      if (isNoSuchUpload(error)) throw new UploadMissingError(key)
+      throw error
+    }
+    return parts.sort((a, b) => a.number - b.number)
+  }
+
+  async completeMultipart(key: string, handle: string, parts: StoredPart[]): Promise<PutResult> {
+    if (parts.length === 0) {
+      if ((await this.head(key)) === null) throw new UploadMissingError(key)
+    } else {
+      await this.#complete(key, handle, parts)
+    }
+    // S3 does not give the SHA-256 of a joined object: it is read back once
+    // and hashed as it streams (docs/uploads.md, "Hashing").
+    const result = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }))
+    if (!result.Body) throw new ObjectMissingError(key)
+    const body = webStreamOf(result.Body, () => result.Body!.transformToWebStream() as ReadableStream<Uint8Array>)
+    return { size: result.ContentLength ?? 0, sha256: await this.#sha256(body) }
+  }
+
+  async #complete(key: string, handle: string, parts: StoredPart[]): Promise<void> {
+    try {
+      await this.#client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          UploadId: handle,
+          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.number, ETag: part.etag })) },
+        }),
+      )
+    } catch (error) {
+      // Completed before, and the answer was lost: the object is the result.
+      if (!isNoSuchUpload(error) || (await this.head(key)) === null) {
+        throw isNoSuchUpload(error) ? new UploadMissingError(key) : error
+      }
+    }
+  }
+
+  async abortMultipart(key: string, handle: string): Promise<void> {
+    try {
+      await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: key, UploadId: handle }))
+    } catch (error) {
+      if (!isNoSuchUpload(error)) throw error
+    }
+  }
+
+  async listMultipartUploads(prefix: string, limit: number): Promise<PendingMultipart[]> {
+    const page = await this.#client.send(
+      new ListMultipartUploadsCommand({ Bucket: this.#bucket, Prefix: prefix, MaxUploads: Math.min(limit, 1000) }),
+    )
+    return (page.Uploads ?? []).flatMap((upload) =>
+      upload.Key && upload.UploadId ? [{ key: upload.Key, handle: upload.UploadId, startedAt: upload.Initiated?.getTime() ?? 0 }] : [],
+    )
   }
 }

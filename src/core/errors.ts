@@ -6,15 +6,20 @@ const STATUS = {
   invalid_token: 403,
   link_not_yet_valid: 403,
   not_found: 404,
+  upload_incomplete: 409,
+  conflict: 409,
   link_expired: 410,
   link_revoked: 410,
   download_limit_reached: 410,
   file_gone: 410,
+  upload_expired: 410,
+  upload_request_closed: 410,
   payload_too_large: 413,
   range_not_satisfiable: 416,
   rate_limited: 429,
   internal_error: 500,
   storage_unavailable: 503,
+  insufficient_storage: 507,
 } as const
 
 export type ErrorCode = keyof typeof STATUS
@@ -26,15 +31,20 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_token: 'Invalid link',
   link_not_yet_valid: 'Link not yet valid',
   not_found: 'Not found',
+  upload_incomplete: 'Upload incomplete',
+  conflict: 'Conflict',
   link_expired: 'Link expired',
   link_revoked: 'Link revoked',
   download_limit_reached: 'Download limit reached',
   file_gone: 'File gone',
+  upload_expired: 'Upload expired',
+  upload_request_closed: 'Upload request closed',
   payload_too_large: 'Payload too large',
   range_not_satisfiable: 'Range not satisfiable',
   rate_limited: 'Too many failed attempts',
   internal_error: 'Internal server error',
   storage_unavailable: 'Storage unavailable',
+  insufficient_storage: 'Insufficient storage',
 }
 
 /** Every code in the table's order, with its status and title: what the OpenAPI document lists. */
@@ -48,13 +58,16 @@ export class FuselinkError extends Error {
   readonly code: ErrorCode
   readonly status: number
   readonly title: string
+  /** Members the problem document carries besides the standard ones (RFC 9457 extensions), e.g. `missing`. */
+  readonly extensions: Readonly<Record<string, unknown>>
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; extensions?: Record<string, unknown> }) {
     super(detail ?? TITLES[code], options)
     this.name = 'FuselinkError'
     this.code = code
     this.status = STATUS[code]
     this.title = TITLES[code]
+    this.extensions = options?.extensions ?? {}
   }
 }
 
@@ -64,10 +77,12 @@ export interface Problem {
   status: number
   code: ErrorCode
   detail: string
+  [extension: string]: unknown
 }
 
 export function toProblem(error: FuselinkError): Problem {
   return {
+    ...error.extensions,
     type: `https://fuselink.dev/problems/${error.code.replaceAll('_', '-')}`,
     title: error.title,
     status: error.status,

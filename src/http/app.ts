@@ -23,10 +23,14 @@ export function createApp(services: Services) {
   app.use(securityHeaders)
   app.use('/s/*', recipientHeaders)
   app.use('/d/*', recipientHeaders)
+  app.use('/u/*', recipientHeaders)
   app.use('/api/v1/*', requireKey(services))
   app.use('/api/v1/links/*', jsonLimit)
   app.use('/api/v1/keys/*', jsonLimit)
   app.use('/api/v1/files/import', jsonLimit)
+  // Only the start of an upload: its parts are raw bodies.
+  app.use('/api/v1/uploads', jsonLimit)
+  app.use('/api/v1/upload-requests/*', jsonLimit)
 
   for (const route of ROUTES) route.register(app, services)
 

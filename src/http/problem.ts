@@ -7,7 +7,7 @@ import { errorPage } from './views/error-page'
 /** Recipient routes answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
 function wantsHtml(c: Context): boolean {
   const path = c.req.path
-  if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false
+  if (!path.startsWith('/s/') && !path.startsWith('/d/') && !path.startsWith('/u/')) return false
   return /\btext\/html\b/i.test(c.req.header('accept') ?? '')
 }
 

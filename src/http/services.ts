@@ -16,6 +16,8 @@ export interface Services {
   verifier: TokenVerifier
   clock: Clock
   limiter: FailureLimiter
+  /** Uploads started through upload requests, per client address (UPLOAD_REQUEST_RATE). */
+  uploadLimiter: FailureLimiter
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -30,7 +32,7 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'uploadLimiter' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -39,5 +41,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     clock,
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
+    uploadLimiter: new FailureLimiter(parts.config.uploadRequestRate, clock),
   }
 }

@@ -5,6 +5,7 @@ export interface NodeConfig extends AppConfig {
   port: number
   host: string
   dataDir: string
+  sweepInterval: number
   adminApiKey: string | null
   tokenSigningKey: string | null
   tokenVerifyKeys: string | null
@@ -18,6 +19,7 @@ export function readNodeConfig(env: SettingSource): NodeConfig {
     port: values.port,
     host: values.host,
     dataDir: values.dataDir,
+    sweepInterval: values.sweepInterval,
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,

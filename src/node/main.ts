@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
@@ -10,6 +12,7 @@ import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { jsonLogger } from '../core/log'
 import { secretValues } from '../core/settings'
+import { sweepUploads } from '../core/upload/sweep'
 import { createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
@@ -19,7 +22,6 @@ import { exitOnStartupFailure } from './startup-failure'
 import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
-const SWEEP_EVERY_MS = 60_000
 
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
@@ -33,7 +35,10 @@ async function main(): Promise<void> {
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
+  const objects = config.s3
+    ? // The SDK's Node handler sends a streamed body only as a stream.Readable.
+      new S3ObjectStore(config.s3, { requestBody: (body) => Readable.fromWeb(body as NodeReadableStream) })
+    : new DiskObjectStore(join(dataDir, 'objects'))
 
   const services = assembleServices({
     config,
@@ -57,7 +62,10 @@ async function main(): Promise<void> {
 
   const sweep = setInterval(() => {
     state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
-  }, SWEEP_EVERY_MS)
+    void sweepUploads(state, objects, Date.now(), log).then((result) => {
+      if (result.expiredUploads + result.leftoversAborted > 0) log('uploads swept', { ...result })
+    })
+  }, config.sweepInterval * 1000)
   sweep.unref()
 
   const stop = () => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { ConfigError, FuselinkError } from '../core/errors'
 import { secretValues } from '../core/settings'
 import { startupFailureLine } from '../core/startup-failure'
+import { sweepUploads } from '../core/upload/sweep'
 import { type App, createApp } from '../http/app'
 import { problemResponse } from '../http/problem'
 import type { Services } from '../http/services'
@@ -62,7 +63,7 @@ export default {
     return keepContentLength(await app.fetch(request, env, ctx))
   },
 
-  /** The cron trigger of wrangler.toml: settles dead transfers and drops rows past retention. */
+  /** The cron trigger of wrangler.toml: settles dead transfers, drops rows past retention, removes expired uploads. */
   async scheduled(controller, env) {
     let services: Services
     try {
@@ -74,6 +75,7 @@ export default {
     // The time the run was scheduled for, not its start: the same for every
     // retry of one run, and a test can pass any time it needs.
     const result = await services.state.sweep(controller.scheduledTime)
-    services.log('sweep done', { ...result })
+    const uploads = await sweepUploads(services.state, services.objects, controller.scheduledTime, services.log)
+    services.log('sweep done', { ...result, ...uploads })
   },
 } satisfies ExportedHandler<Env>

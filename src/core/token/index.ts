@@ -1,5 +1,6 @@
 export * from './claims'
 export * from './keys'
 export * from './sign'
+export * from './upload-request'
 export * from './verifier'
 export * from './verify'

@@ -11,11 +11,11 @@ function invalid(detail: string, cause?: unknown): FuselinkError {
 }
 
 /**
- * Checks a token's signature, header and claim shapes. Time is not judged
- * here: whether an expired link may still resume is the link policy's call.
- * Every failure is the same 403 invalid_token, whatever went wrong.
+ * Checks a token's signature against the ring and its `typ` against the one
+ * expected, and answers its payload, parsed. Every failure is the same 403
+ * invalid_token, whatever went wrong; a token of another `typ` never passes.
  */
-export async function verifyLinkToken(ring: KeyRing, token: string): Promise<LinkClaims> {
+export async function verifyTokenPayload(ring: KeyRing, token: string, typ: string): Promise<unknown> {
   if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalid('The link is malformed.')
 
   const keyFor = (header: CompactJWSHeaderParameters, _token: FlattenedJWSInput) => {
@@ -32,14 +32,21 @@ export async function verifyLinkToken(ring: KeyRing, token: string): Promise<Lin
   } catch (cause) {
     throw cause instanceof FuselinkError ? cause : invalid('The link signature is not valid.', cause)
   }
-  if (verified.protectedHeader.typ !== TOKEN_TYPE) throw invalid('The token is not a fuselink token.')
+  if (verified.protectedHeader.typ !== typ) throw invalid('The token is not a fuselink token of this kind.')
 
-  let claims: unknown
   try {
-    claims = JSON.parse(decoder.decode(verified.payload))
+    return JSON.parse(decoder.decode(verified.payload))
   } catch (cause) {
     throw invalid('The link payload is not JSON.', cause)
   }
+}
+
+/**
+ * Checks a download token's signature, header and claim shapes. Time is not
+ * judged here: whether an expired link may still resume is the link policy's call.
+ */
+export async function verifyLinkToken(ring: KeyRing, token: string): Promise<LinkClaims> {
+  const claims = await verifyTokenPayload(ring, token, TOKEN_TYPE)
   if (!isLinkClaims(claims)) throw invalid('The link payload is incomplete.')
   return claims
 }

@@ -3,13 +3,15 @@ import { sha256Hex, timingSafeEqual } from '../../core/encoding'
 import { FuselinkError } from '../../core/errors'
 import type { Principal } from '../../core/model'
 import type { AppEnv, Services } from '../services'
+import { acceptsUploadRequestToken, uploadRequestPrincipal } from './upload-request-auth'
 
 export const BOOTSTRAP_KEY_ID = 'admin'
 
 /**
  * Bearer API keys. Only hashes are stored; a presented key is hashed and
  * looked up by hash, and the bootstrap key's hash is compared in constant
- * time. Failures count against the caller's address.
+ * time. On the routes that take one, an upload request's token stands in
+ * for a key (upload-request-auth.ts). Failures count against the caller's address.
  */
 export function requireKey(services: Services) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -22,6 +24,9 @@ export function requireKey(services: Services) {
       } else {
         const key = await services.state.findKeyByHash(hash)
         if (key && key.disabledAt === null) principal = { keyId: key.id, role: key.role }
+      }
+      if (!principal && acceptsUploadRequestToken(c.req.method, c.req.path)) {
+        principal = await uploadRequestPrincipal(services, match[1]!)
       }
     }
     if (!principal) {
@@ -41,4 +46,10 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
 /** Whether the caller may see a resource owned by `ownerId`; others get 404, not 403. */
 export function canSee(principal: Principal, ownerId: string): boolean {
   return principal.role === 'admin' || principal.keyId === ownerId
+}
+
+/** Whether the caller may see an upload: its owner's keys, or the token of the request it came through. */
+export function canSeeUpload(principal: Principal, upload: { ownerId: string; requestId: string | null }): boolean {
+  if (principal.uploadRequestId !== undefined) return upload.requestId === principal.uploadRequestId
+  return canSee(principal, upload.ownerId)
 }

@@ -13,12 +13,22 @@ import * as revokeLink from './links/revoke'
 import * as revokeLinkByToken from './links/revoke-by-token'
 import * as download from './recipient/download'
 import * as landing from './recipient/landing'
+import * as uploadPage from './recipient/upload-page'
 import * as apiDocs from './system/api-docs'
 import * as assets from './system/assets'
 import * as favicon from './system/favicon'
 import * as health from './system/health'
 import * as jwks from './system/jwks'
 import * as openapi from './system/openapi'
+import * as closeUploadRequest from './upload-requests/close'
+import * as createUploadRequest from './upload-requests/create'
+import * as getUploadRequest from './upload-requests/get'
+import * as listUploadRequests from './upload-requests/list'
+import * as abortUpload from './uploads/abort'
+import * as completeUpload from './uploads/complete'
+import * as createUpload from './uploads/create'
+import * as getUpload from './uploads/get'
+import * as putPart from './uploads/put-part'
 
 /** Every route of the service, one file each; the API document lists them in this order. */
 export const ROUTES: readonly RouteModule[] = [
@@ -27,6 +37,15 @@ export const ROUTES: readonly RouteModule[] = [
   listFiles,
   getFile,
   deleteFile,
+  createUpload,
+  putPart,
+  getUpload,
+  completeUpload,
+  abortUpload,
+  createUploadRequest,
+  listUploadRequests,
+  getUploadRequest,
+  closeUploadRequest,
   createLink,
   listLinks,
   getLink,
@@ -36,6 +55,7 @@ export const ROUTES: readonly RouteModule[] = [
   disableKey,
   landing,
   download,
+  uploadPage,
   jwks,
   health,
   openapi,

@@ -15,11 +15,20 @@ const SENTENCES: Partial<Record<ErrorCode, string>> = {
   rate_limited: 'Too many failed attempts from your network. Wait a minute and try again.',
   storage_unavailable: 'The file cannot be reached right now. Nothing was counted; try again in a moment.',
   not_found: 'There is nothing at this address.',
+  upload_request_closed: 'This upload link takes no more files.',
+}
+
+// Why an upload request takes no more files (the problem's `requestStatus`).
+const CLOSED: Record<string, string> = {
+  expired: 'This upload link has expired. Ask the person who sent it for a new one.',
+  revoked: 'The person who sent this upload link has closed it.',
+  full: 'This upload link has received all the files it asked for.',
 }
 
 /** A plain page for a person: the status, one sentence, no download button, no internals. */
 export function errorPage(error: FuselinkError) {
-  const sentence = SENTENCES[error.code] ?? 'Something went wrong on our side. Try again later.'
+  const closed = error.code === 'upload_request_closed' ? CLOSED[String(error.extensions.requestStatus)] : undefined
+  const sentence = closed ?? SENTENCES[error.code] ?? 'Something went wrong on our side. Try again later.'
   return page(
     error.title,
     html`<div class="card" role="alert">

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import { ASSETS } from '../assets/bundle.generated'
+import { assetPath } from '../assets/paths'
 
 // Inline styles, one hashed inline script and nothing from another origin:
 // the pages work without JavaScript and under a strict Content-Security-Policy.
@@ -43,10 +44,17 @@ const PREVIEW_TEXT = 'Open the link to see the file and download it.'
 export interface PageOptions {
   /** Include the script that shows times in the viewer's time zone. */
   localTime?: boolean
+  /** Scripts of src/web/ to load, by their asset name (upload-request.js). */
+  scripts?: string[]
+  /** Style rules of this page alone, after the shared ones. */
+  style?: string
+  /** What link previews show instead of the shared-file text: the same for every page of its kind. */
+  preview?: { title: string; text: string }
 }
 
 /** A whole page. `title` goes only into <title>; previews get the generic text above. */
 export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>, options: PageOptions = {}) {
+  const preview = options.preview ?? { title: PREVIEW_TITLE, text: PREVIEW_TEXT }
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -54,15 +62,15 @@ export function page(title: string, body: HtmlEscapedString | Promise<HtmlEscape
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow, noarchive">
 <meta name="referrer" content="no-referrer">
-<meta name="description" content="${PREVIEW_TEXT}">
+<meta name="description" content="${preview.text}">
 <meta property="og:type" content="website">
 <meta property="og:site_name" content="fuselink">
-<meta property="og:title" content="${PREVIEW_TITLE}">
-<meta property="og:description" content="${PREVIEW_TEXT}">
+<meta property="og:title" content="${preview.title}">
+<meta property="og:description" content="${preview.text}">
 <meta name="twitter:card" content="summary">
-<meta name="twitter:title" content="${PREVIEW_TITLE}">
+<meta name="twitter:title" content="${preview.title}">
 <title>${title}</title>
-<style>${raw(PAGE_STYLE)}</style>
+<style>${raw(PAGE_STYLE)}${raw(options.style ?? '')}</style>
 </head>
 <body>
 <main>
@@ -70,6 +78,7 @@ ${body}
 <footer class="muted">Shared with fuselink</footer>
 </main>
 ${options.localTime ? html`<script>${raw(LOCAL_TIME.body)}</script>` : ''}
+${(options.scripts ?? []).map((name) => html`<script src="${assetPath(name)}" defer></script>`)}
 </body>
 </html>`
 }

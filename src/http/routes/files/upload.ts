@@ -1,15 +1,18 @@
 import { createRoute } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { FuselinkError } from '../../../core/errors'
 import { multipartBoundary, readMultipartFile } from '../../../core/http/multipart'
 import { newId } from '../../../core/ids'
-import type { FileRecord } from '../../../core/model'
+import type { FileRecord, UploadRecord } from '../../../core/model'
 import { ObjectTooLargeError } from '../../../core/ports'
-import { API_KEY_PROBLEMS, BEARER, json, LOCATION, problems } from '../../openapi/parts'
+import { API_KEY_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { fileJson } from '../../present'
 import { FileSchema, UploadQuery } from '../../schemas/file'
-import type { Services } from '../../services'
-import { fileName, mediaType } from './naming'
+import type { AppEnv, Services } from '../../services'
+import { KEY_OR_REQUEST_TOKEN, storageFailure } from '../uploads/common'
+import { requestOpenFor, startRefusal } from '../uploads/request-room'
+import { DEFAULT_TYPE, fileName, mediaType } from './naming'
 
 const BYTES = { type: 'string' as const, contentMediaType: 'application/octet-stream' }
 
@@ -21,8 +24,8 @@ export const route = createRoute({
   tags: ['Files'],
   summary: 'Upload a file',
   description:
-    "The request body is the file, streamed to storage as it arrives. Send it raw with `?name=` and the file's own `Content-Type`, or as `multipart/form-data` with the field `file` (as a browser form does). Larger than `MAX_UPLOAD_BYTES` is refused with 413, by `Content-Length` up front or while streaming.",
-  security: BEARER,
+    "The request body is the file, streamed to storage as it arrives. Send it raw with `?name=` and the file's own `Content-Type`, or as `multipart/form-data` with the field `file` (as a browser form does). Larger than `MAX_UPLOAD_BYTES` is refused with 413, by `Content-Length` up front or while streaming. For files larger than a request may carry, or over connections that may drop, use the uploads in parts (`/api/v1/uploads`). With an upload request's token the file goes to the request's owner and counts against the request's limits before its bytes are stored (`Content-Length` is then required; past `maxBytes` is 413, past `maxFiles` or on a closed request 410 `upload_request_closed`).",
+  security: KEY_OR_REQUEST_TOKEN,
   request: {
     query: UploadQuery,
     body: {
@@ -42,9 +45,46 @@ export const route = createRoute({
   },
   responses: {
     201: { ...json(FileSchema, 'The stored file.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'payload_too_large', 'storage_unavailable']),
+    ...problems([
+      ...API_KEY_PROBLEMS,
+      'invalid_request',
+      'conflict',
+      'upload_request_closed',
+      'payload_too_large',
+      'storage_unavailable',
+      'insufficient_storage',
+    ]),
   },
 })
+
+/**
+ * Through an upload request the file takes its place in the request's
+ * limits before any byte is stored: as an upload row holding its declared
+ * length (the request's bytes are counted by Content-Length, an upper bound
+ * for a form), released if the upload fails and settled to the real size
+ * when it is recorded.
+ */
+async function holdPlace(services: Services, c: Context<AppEnv>, requestId: string, fileId: string, declared: number) {
+  await requestOpenFor(services, c, requestId, declared)
+  const now = services.clock.now()
+  const hold: UploadRecord = {
+    id: newId(),
+    ownerId: c.get('principal').keyId,
+    requestId,
+    fileId,
+    objectKey: `files/${fileId}`,
+    handle: null,
+    name: 'upload',
+    size: declared,
+    contentType: DEFAULT_TYPE,
+    partSize: declared,
+    parts: 1,
+    createdAt: now,
+    expiresAt: now + services.config.uploadTtl * 1000,
+  }
+  if (!(await services.state.startUpload(hold, now, services.config.maxUploadsInFlight))) throw await startRefusal(services, hold)
+  return hold
+}
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
@@ -54,39 +94,59 @@ export function register(app: RouteApp, services: Services) {
     const stream = c.req.raw.body
     if (!stream) throw new FuselinkError('invalid_request', 'The request has no body.')
 
-    const { name } = c.req.valid('query')
-    const boundary = multipartBoundary(c.req.header('content-type'))
-    let source: { name: string; contentType: string; body: ReadableStream<Uint8Array> }
-    if (boundary) {
-      const part = await readMultipartFile(stream, boundary)
-      source = { name: fileName(name ?? part.filename), contentType: mediaType(part.contentType), body: part.body }
-    } else {
-      source = { name: fileName(name), contentType: mediaType(c.req.header('content-type')), body: stream }
-    }
-
     const id = newId()
     const objectKey = `files/${id}`
-    let stored
+    const requestId = c.get('principal').uploadRequestId ?? null
+    let hold: UploadRecord | null = null
+    if (requestId !== null) {
+      if (!Number.isSafeInteger(declared)) {
+        throw new FuselinkError('invalid_request', 'Content-Length: required for uploads through an upload request.')
+      }
+      hold = await holdPlace(services, c, requestId, id, declared)
+    }
+    const maxBytes = hold ? Math.min(maxUploadBytes, declared) : maxUploadBytes
+
+    let file: FileRecord
     try {
-      stored = await services.objects.put(objectKey, source.body, { contentType: source.contentType, maxBytes: maxUploadBytes })
+      const { name } = c.req.valid('query')
+      const boundary = multipartBoundary(c.req.header('content-type'))
+      let source: { name: string; contentType: string; body: ReadableStream<Uint8Array> }
+      if (boundary) {
+        const part = await readMultipartFile(stream, boundary)
+        source = { name: fileName(name ?? part.filename), contentType: mediaType(part.contentType), body: part.body }
+      } else {
+        source = { name: fileName(name), contentType: mediaType(c.req.header('content-type')), body: stream }
+      }
+      let stored
+      try {
+        stored = await services.objects.put(objectKey, source.body, { contentType: source.contentType, maxBytes })
+      } catch (error) {
+        if (error instanceof ObjectTooLargeError) throw new FuselinkError('payload_too_large', `Uploads are limited to ${maxBytes} bytes.`)
+        throw storageFailure(error, 'The file could not be stored.')
+      }
+      file = {
+        id,
+        ownerId: c.get('principal').keyId,
+        name: source.name,
+        size: stored.size,
+        contentType: source.contentType,
+        sha256: stored.sha256,
+        objectKey,
+        createdAt: services.clock.now(),
+        deletedAt: null,
+        uploadRequestId: requestId,
+      }
     } catch (error) {
-      if (error instanceof ObjectTooLargeError)
-        throw new FuselinkError('payload_too_large', `Uploads are limited to ${maxUploadBytes} bytes.`)
-      if (error instanceof FuselinkError) throw error
-      throw new FuselinkError('storage_unavailable', 'The file could not be stored.', { cause: error })
+      if (hold) await services.state.dropUpload(hold.id)
+      throw error
     }
-    const file: FileRecord = {
-      id,
-      ownerId: c.get('principal').keyId,
-      name: source.name,
-      size: stored.size,
-      contentType: source.contentType,
-      sha256: stored.sha256,
-      objectKey,
-      createdAt: services.clock.now(),
-      deletedAt: null,
+    if (!hold) {
+      await services.state.insertFile(file)
+    } else if (!(await services.state.finishUpload(hold.id, file))) {
+      // The place it held was taken back meanwhile (the request was closed, or the upload outlived UPLOAD_TTL).
+      await services.objects.delete(objectKey).catch(() => {})
+      throw new FuselinkError('upload_request_closed', 'The upload request was closed while the file was arriving; it was not kept.')
     }
-    await services.state.insertFile(file)
     return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })
   })
 }
