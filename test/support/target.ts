@@ -14,6 +14,10 @@ export interface ServiceTarget {
   putObject(key: string, body: Uint8Array, contentType?: string): Promise<void>
   /** Removes an object behind the service's back. */
   removeObject(key: string): Promise<void>
+  /** Multipart uploads the service's storage holds unfinished (S3 ListMultipartUploads; on disk, the staging directories). */
+  pendingMultipart(): Promise<string[]>
+  /** The process id of the server, where it is one process of its own (Node), for /proc figures. */
+  pid?: number
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
   /** Stops and starts the service on the same state (persistence). */
