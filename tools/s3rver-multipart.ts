@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs'
-import { readdir, readFile, rm, stat } from 'node:fs/promises'
+import { createHash, randomUUID } from 'node:crypto'
+import { createWriteStream, existsSync } from 'node:fs'
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /*
@@ -7,7 +8,9 @@ import { join } from 'node:path'
  * that the S3 store is tested through the calls it makes to a real S3 or R2
  * (docs/uploads.md, "What s3rver does not do"). s3rver answers ListParts and
  * AbortMultipartUpload with 405, ListMultipartUploads with 501, accepts a
- * part for an upload id it never issued (and creates it), answers 500 to
+ * part for an upload id it never issued (and creates it), writes a part over
+ * the one before as it arrives (a part cut off midway destroys an earlier
+ * good one; S3 keeps a part only once it arrived whole), answers 500 to
  * completing an unknown upload, and completes without checking ETags, part
  * order or S3's 5 MiB minimum part size. This middleware answers those
  * requests as S3 does, over s3rver's own upload directories
@@ -30,6 +33,8 @@ interface Context {
   status: number
   body: unknown
   type: string
+  headers: Record<string, string | undefined>
+  set(name: string, value: string): void
   store: { putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ md5: string }> }
 }
 
@@ -156,6 +161,49 @@ export function multipartCompletions(directory: string) {
     )
   }
 
+  /** A part is kept only once all its declared bytes arrived; a request cut off leaves the earlier part as it was. */
+  async function uploadPart(ctx: Context, bucket: string, uploadId: string, number: number): Promise<void> {
+    const dir = uploadDir(bucket, uploadId)
+    const partial = join(dir, `${number}.${randomUUID()}.partial`)
+    const declared = ctx.headers['content-length'] === undefined ? null : Number(ctx.headers['content-length'])
+    const md5 = createHash('md5')
+    let size = 0
+    const whole = await new Promise<boolean>((resolve) => {
+      const file = createWriteStream(partial)
+      let ended = false
+      ctx.req.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength
+        md5.update(chunk)
+      })
+      ctx.req.on('end', () => {
+        ended = true
+      })
+      const cut = () => {
+        ctx.req.unpipe(file)
+        file.destroy()
+      }
+      ctx.req.on('error', cut)
+      ctx.req.on('close', () => {
+        if (!ended) cut()
+      })
+      file.on('error', cut)
+      file.on('close', () => resolve(ended && (declared === null || size === declared)))
+      ctx.req.pipe(file)
+    })
+    if (!whole) {
+      await rm(partial, { force: true })
+      ctx.status = 400
+      ctx.body = null
+      return
+    }
+    const etag = md5.digest('hex')
+    await rename(partial, join(dir, String(number)))
+    await writeFile(join(dir, `${number}.md5`), etag)
+    ctx.set('ETag', `"${etag}"`)
+    ctx.status = 200
+    ctx.body = ''
+  }
+
   async function complete(ctx: Context, bucket: string, key: string, uploadId: string): Promise<void> {
     const body = await readBody(ctx)
     const asked = [...body.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map(([, part]) => ({
@@ -239,7 +287,8 @@ export function multipartCompletions(directory: string) {
           await drain(ctx)
           return s3Error(ctx, 400, 'InvalidArgument', `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`)
         }
-        return next()
+        if ('x-amz-copy-source' in ctx.headers) return next()
+        return uploadPart(ctx, bucket, uploadId, number)
       }
       default:
         return next()

@@ -238,23 +238,31 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
-    let size = 0
+    const abort = new AbortController()
     let wrongLength = false
+    const refuse = () => {
+      wrongLength = true
+      // Storage is waiting for the rest of the declared length: stop it.
+      abort.abort()
+      throw new PartLengthError(length)
+    }
+    let size = 0
+    let held: Uint8Array | null = null
     const metered = body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
+        // One chunk is held back until the body ends: storage receives the
+        // last of the declared bytes only once the part is known to be
+        // exactly that long, so a part too long or too short is never stored
+        // (and never replaces one sent before).
         transform(chunk, controller) {
           size += chunk.byteLength
-          if (size > length) {
-            wrongLength = true
-            throw new PartLengthError(length)
-          }
-          controller.enqueue(chunk)
+          if (size > length) refuse()
+          if (held) controller.enqueue(held)
+          held = chunk
         },
-        flush() {
-          if (size !== length) {
-            wrongLength = true
-            throw new PartLengthError(length)
-          }
+        flush(controller) {
+          if (size !== length) refuse()
+          if (held) controller.enqueue(held)
         },
       }),
       // As in put(): the entry drains what was not read (src/node/unread-bodies.ts).
@@ -267,11 +275,10 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           UploadId: handle,
           PartNumber: number,
-          // S3 takes a part only whole: the request is sent with this
-          // length, and one cut short is discarded by storage.
           ContentLength: length,
           Body: this.#requestBody(metered, length) as ReadableStream<Uint8Array>,
         }),
+        { abortSignal: abort.signal },
       )
       return { number, size: length, etag: result.ETag ?? '' }
     } catch (error) {

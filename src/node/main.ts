@@ -25,6 +25,16 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url
 
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
+/**
+ * A streamed request body for the SDK's Node handler, which sends nothing
+ * else but a stream.Readable. A body that fails (a part of the wrong length)
+ * is the S3 store's to report: the request is aborted there, and the
+ * stream's own error must not be left unheard (it would end the process).
+ */
+function nodeRequestBody(body: ReadableStream<Uint8Array>): Readable {
+  return Readable.fromWeb(body as NodeReadableStream).on('error', () => {})
+}
+
 async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
@@ -35,10 +45,7 @@ async function main(): Promise<void> {
   const applied = applyMigrations(database.raw, MIGRATIONS_DIR)
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
-  const objects = config.s3
-    ? // The SDK's Node handler sends a streamed body only as a stream.Readable.
-      new S3ObjectStore(config.s3, { requestBody: (body) => Readable.fromWeb(body as NodeReadableStream) })
-    : new DiskObjectStore(join(dataDir, 'objects'))
+  const objects = config.s3 ? new S3ObjectStore(config.s3, { requestBody: nodeRequestBody }) : new DiskObjectStore(join(dataDir, 'objects'))
 
   const services = assembleServices({
     config,

@@ -27,6 +27,15 @@ async function digestStream(body: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 /**
+ * A streamed request body (a part, to S3) of a known length: through a
+ * FixedLengthStream workerd sends it with its Content-Length, which S3
+ * requires of UploadPart, instead of chunked encoding.
+ */
+function fixedLength(body: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
+  return body.pipeThrough(new FixedLengthStream(length))
+}
+
+/**
  * The Worker's wiring: bindings and secrets in, the same Services the Node
  * entry builds out. Throws ConfigError when a setting is missing or bad.
  */
@@ -36,7 +45,7 @@ export async function buildServices(env: Env): Promise<Services> {
   return assembleServices({
     config: settings.config,
     state: new SqlStateStore(new D1SqlDatabase(settings.db)),
-    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { sha256: digestStream })),
+    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, sha256: digestStream })),
     keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
     adminKeyHash: await sha256Hex(settings.adminApiKey),
     // Set by Cloudflare's edge (and by the local runtime); a client cannot forge it there.

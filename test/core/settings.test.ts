@@ -109,9 +109,19 @@ describe('reading settings', () => {
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
       rateLimit: 120,
+      uploadTtl: 86400,
+      uploadPartSize: 16 * 1024 ** 2,
+      maxUploadsInFlight: 20,
+      uploadRequestRate: 60,
       s3: null,
     })
-    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
+    expect(readSettings({}, 'node')).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: './data',
+      adminApiKey: null,
+      sweepInterval: 60,
+    })
   })
 
   test('reads every setting', () => {
@@ -123,6 +133,10 @@ describe('reading settings', () => {
           MAX_LINK_TTL: '60',
           RESUME_GRACE: '0',
           RATE_LIMIT: '0',
+          UPLOAD_TTL: '600',
+          UPLOAD_PART_SIZE: String(8 * 1024 ** 2),
+          MAX_UPLOADS_IN_FLIGHT: '3',
+          UPLOAD_REQUEST_RATE: '0',
           S3_BUCKET: 'b',
           S3_ENDPOINT: 'http://127.0.0.1:9000',
           S3_REGION: 'auto',
@@ -140,6 +154,10 @@ describe('reading settings', () => {
       maxLinkTtl: 60,
       resumeGrace: 0,
       rateLimit: 0,
+      uploadTtl: 600,
+      uploadPartSize: 8 * 1024 ** 2,
+      maxUploadsInFlight: 3,
+      uploadRequestRate: 0,
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',
@@ -170,6 +188,10 @@ describe('reading settings', () => {
     ['MAX_LINK_TTL', { MAX_LINK_TTL: '-5' }],
     ['RESUME_GRACE', { RESUME_GRACE: '1.5' }],
     ['RATE_LIMIT', { RATE_LIMIT: 'ten' }],
+    ['UPLOAD_PART_SIZE', { UPLOAD_PART_SIZE: String(4 * 1024 ** 2) }],
+    ['UPLOAD_PART_SIZE', { UPLOAD_PART_SIZE: String(65 * 1024 ** 2) }],
+    ['UPLOAD_TTL', { UPLOAD_TTL: '0' }],
+    ['MAX_UPLOADS_IN_FLIGHT', { MAX_UPLOADS_IN_FLIGHT: '0' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.com' }],
     ['ADMIN_API_KEY', { ADMIN_API_KEY: 'short' }],

@@ -279,7 +279,11 @@ export async function upload(file: File, options: UploadOptions = {}): Promise<U
   const held = new Set(plan.received)
   const queue: number[] = []
   for (let n = 1; n <= plan.parts; n++) if (!held.has(n)) queue.push(n)
-  const meter = new Meter(file.size, [...held].reduce((sum, n) => sum + length(n), 0), options.onProgress)
+  const meter = new Meter(
+    file.size,
+    [...held].reduce((sum, n) => sum + length(n), 0),
+    options.onProgress,
+  )
 
   // Its own controller, so that a part that fails for good stops the others.
   const stop = new AbortController()
