@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ZodType } from 'zod'
 import { ERROR_CODES } from '../../src/core/errors'
+import { acceptsUploadRequestToken } from '../../src/http/middleware/upload-request-auth'
 import { ROUTES } from '../../src/http/routes'
 import { route as uploadRoute } from '../../src/http/routes/files/upload'
 import { route as createKeyRoute } from '../../src/http/routes/keys/create'
@@ -111,7 +112,12 @@ describe('the OpenAPI document', () => {
       expect(typeof operation.summary, where).toBe('string')
       expect(operation.tags?.length, where).toBe(1)
       if (path.startsWith('/api/v1/')) {
-        expect(operation.security, where).toEqual([{ apiKey: [] }])
+        // Where the auth middleware also takes an upload request's token, the document says so.
+        const concrete = path.replace(/\{[^}]+\}/g, 'x')
+        const schemes = acceptsUploadRequestToken(method.toUpperCase(), concrete)
+          ? [{ apiKey: [] }, { uploadRequestToken: [] }]
+          : [{ apiKey: [] }]
+        expect(operation.security, where).toEqual(schemes)
         expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '429']))
       } else {
         expect(operation.security, where).toEqual([])
@@ -201,10 +207,14 @@ describe('real answers match the schemas the document is made from', () => {
     const link = await created.json()
     conforms(jsonSchema(getLinkRoute, 200), link)
 
+    const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    const started = await (await request('/api/v1/uploads', asAdmin(json({ name: 'c.bin', size: 10 })))).json()
+    const uploadRequest = await (await request('/api/v1/upload-requests', asAdmin(json({ expiresIn: '1h', message: 'hi' })))).json()
+    const ids: Record<string, string> = { links: link.id, files: file.id, uploads: started.id, 'upload-requests': uploadRequest.id }
     for (const module of ROUTES) {
       const route = (module as { route?: { method: string; path: string; responses: Record<number, any> } }).route
       if (route?.method !== 'get' || !route.path.startsWith('/api/v1/')) continue
-      const path = route.path.replace('{id}', route.path.includes('/links/') ? link.id : file.id)
+      const path = route.path.replace('{id}', ids[route.path.split('/')[3]!]!)
       const response = await request(path, asAdmin())
       expect(response.status, path).toBe(200)
       conforms(jsonSchema(route, 200), await response.json())
