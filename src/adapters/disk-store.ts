@@ -37,6 +37,7 @@ async function readChunk(fd: number, position: number, end: number): Promise<Uin
   return bytesRead === want ? buffer : buffer.subarray(0, bytesRead)
 }
 
+/** ENOENT: the object is not there. */
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
 }

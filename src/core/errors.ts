@@ -2,9 +2,11 @@
 const STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  password_required: 401,
   forbidden: 403,
   invalid_token: 403,
   link_not_yet_valid: 403,
+  wrong_password: 403,
   not_found: 404,
   upload_incomplete: 409,
   conflict: 409,
@@ -27,9 +29,11 @@ export type ErrorCode = keyof typeof STATUS
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
   unauthorized: 'Unauthorized',
+  password_required: 'Password required',
   forbidden: 'Forbidden',
   invalid_token: 'Invalid link',
   link_not_yet_valid: 'Link not yet valid',
+  wrong_password: 'Wrong password',
   not_found: 'Not found',
   upload_incomplete: 'Upload incomplete',
   conflict: 'Conflict',
@@ -61,13 +65,17 @@ export class FuselinkError extends Error {
   /** Members the problem document carries besides the standard ones (RFC 9457 extensions), e.g. `missing`. */
   readonly extensions: Readonly<Record<string, unknown>>
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; extensions?: Record<string, unknown> }) {
+  /** Seconds a refused client should wait (Retry-After), when the refusal knows. */
+  readonly retryAfter: number | undefined
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; extensions?: Record<string, unknown>; retryAfter?: number }) {
     super(detail ?? TITLES[code], options)
     this.name = 'FuselinkError'
     this.code = code
     this.status = STATUS[code]
     this.title = TITLES[code]
     this.extensions = options?.extensions ?? {}
+    this.retryAfter = options?.retryAfter
   }
 }
 

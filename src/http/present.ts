@@ -1,8 +1,11 @@
 import type { z } from '@hono/zod-openapi'
 import { linkStatus } from '../core/link/policy'
-import type { FileRecord, LinkRecord, ReceivedPart, UploadRecord, UploadRequestRecord } from '../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, ReceivedPart, UploadRecord, UploadRequestRecord, UserRecord } from '../core/model'
 import { uploadRequestStatus } from '../core/upload/request'
+import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
+import type { UserSchema } from './schemas/account'
 import type { FileSchema } from './schemas/file'
+import type { KeySchema } from './schemas/key'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
 import type { UploadSchema } from './schemas/upload'
 import type { UploadRequestSchema, UploadRequestWithAccessSchema } from './schemas/upload-request'
@@ -85,7 +88,31 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     remaining: Math.max(0, link.maxDownloads - link.downloads),
     status: linkStatus(link, file, now),
     ...(link.filename !== null ? { filename: link.filename } : {}),
+    message: link.message,
+    passwordProtected: link.passwordHash !== null,
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    lastDownloadAt: isoOrNull(link.lastDownloadAt),
+  }
+}
+
+export function userJson(user: UserRecord): z.infer<typeof UserSchema> {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    createdAt: iso(user.createdAt),
+    disabledAt: isoOrNull(user.disabledAt),
+  }
+}
+
+export function keyJson(key: KeyWithOwner): z.infer<typeof KeySchema> {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    owner: key.owner ? { ...key.owner, name: key.ownerName ?? (key.owner.id === BOOTSTRAP_KEY_ID ? BOOTSTRAP_KEY_NAME : null) } : null,
+    createdAt: iso(key.createdAt),
+    disabledAt: isoOrNull(key.disabledAt),
   }
 }

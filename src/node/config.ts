@@ -9,6 +9,7 @@ export interface NodeConfig extends AppConfig {
   adminApiKey: string | null
   tokenSigningKey: string | null
   tokenVerifyKeys: string | null
+  setupTtl: number
 }
 
 /** Node's settings (src/core/settings.ts): the app's, the listener, DATA_DIR and the keys, each optional. */
@@ -23,5 +24,6 @@ export function readNodeConfig(env: SettingSource): NodeConfig {
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,
+    setupTtl: values.setupTtl,
   }
 }

@@ -75,6 +75,7 @@ export default {
     // The time the run was scheduled for, not its start: the same for every
     // retry of one run, and a test can pass any time it needs.
     const result = await services.state.sweep(controller.scheduledTime)
+    await services.state.sweepAccounts(controller.scheduledTime)
     const uploads = await sweepUploads(services.state, services.objects, controller.scheduledTime, services.log)
     services.log('sweep done', { ...result, ...uploads })
   },

@@ -60,7 +60,8 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     const page = context.pages()[0] ?? (await context.newPage())
     const errors: string[] = []
     page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded')) errors.push(message.text())
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded'))
+        errors.push(message.text())
     })
     page.on('pageerror', (error) => errors.push(error.message))
     return { context, page, errors }
@@ -70,7 +71,12 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
   async function throttle(page: Page, bytesPerSecond: number) {
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Network.enable')
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond })
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    })
   }
 
   function file(name: string, size: number, seed: number) {
@@ -118,8 +124,16 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     const files = (await owner.json('GET', '/api/v1/files')).items
     const byName = Object.fromEntries(files.map((f: { name: string }) => [f.name, f]))
     expect(byName['photos.zip']).toMatchObject({ size: large.data.length, sha256: sha256(large.data), uploadRequestId: request.id })
-    expect(byName['notes.txt']).toMatchObject({ size: small.data.length, sha256: sha256(small.data), uploadRequestId: request.id, contentType: 'text/plain' })
-    expect(await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).toMatchObject({ files: 2, bytes: large.data.length + small.data.length })
+    expect(byName['notes.txt']).toMatchObject({
+      size: small.data.length,
+      sha256: sha256(small.data),
+      uploadRequestId: request.id,
+      contentType: 'text/plain',
+    })
+    expect(await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).toMatchObject({
+      files: 2,
+      bytes: large.data.length + small.data.length,
+    })
   })
 
   test('cancels an upload: its parts are discarded and its place given back', async () => {
@@ -132,7 +146,9 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     await item(page, 'cancelled.bin').locator('.status', { hasText: /MB\/s/ }).waitFor({ timeout: 60_000 })
     await item(page, 'cancelled.bin').getByRole('button', { name: 'Cancel' }).click()
     await item(page, 'cancelled.bin').locator('.status', { hasText: 'Cancelled.' }).waitFor()
-    await expect.poll(async () => (await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).pendingFiles, { timeout: 20_000 }).toBe(0)
+    await expect
+      .poll(async () => (await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).pendingFiles, { timeout: 20_000 })
+      .toBe(0)
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('fuselink.upload.')))).toEqual([])
     expect(errors).toEqual([])
   })
@@ -167,7 +183,10 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     expect(parts.filter((n) => held.includes(n))).toEqual([])
     expect([...held, ...parts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7])
     const files = (await owner.json('GET', '/api/v1/files')).items
-    expect(files.find((f: { name: string }) => f.name === 'video.mp4')).toMatchObject({ sha256: sha256(big.data), uploadRequestId: request.id })
+    expect(files.find((f: { name: string }) => f.name === 'video.mp4')).toMatchObject({
+      sha256: sha256(big.data),
+      uploadRequestId: request.id,
+    })
     expect(errors).toEqual([])
   })
 
@@ -175,7 +194,14 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     const request = await owner.json(
       'POST',
       '/api/v1/upload-requests',
-      { json: { expiresIn: '3d', maxFiles: 10, maxBytes: 2 * 1024 ** 3, message: 'Could you send me the signed contract and the scans? Thank you!' } },
+      {
+        json: {
+          expiresIn: '3d',
+          maxFiles: 10,
+          maxBytes: 2 * 1024 ** 3,
+          message: 'Could you send me the signed contract and the scans? Thank you!',
+        },
+      },
       201,
     )
     const done = file('contract-signed.pdf', 300_000, 7)

@@ -20,6 +20,12 @@ export interface ServiceTarget {
   pid?: number
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
+  /**
+   * The setup link its operator got at the last start (`SETUP_URL=`, printed
+   * while no user exists), or null when none was given. On the Worker, which
+   * cannot print, the one `npm run dev:worker` would print.
+   */
+  setupUrl(): string | null
   /** Stops and starts the service on the same state (persistence). */
   restart(): Promise<void>
   stop(): Promise<void>

@@ -1,8 +1,8 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../../core/model'
+import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkRecord, LinkTarget } from '../../core/model'
 import type { ListQuery, Page, RecordStore } from '../../core/ports'
 import { type SqlDatabase, sql } from '../sql'
 import { pageAfter, toPage } from './pages'
-import { FILE_COLUMNS, type FileRow, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
+import { FILE_COLUMNS, type FileRow, KEY_WITH_OWNER, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
 
 /** Keys, files, links and settings over SQL that SQLite and D1 both speak. */
 export class SqlRecordStore implements RecordStore {
@@ -26,20 +26,45 @@ export class SqlRecordStore implements RecordStore {
   async insertKey(key: ApiKeyRecord): Promise<void> {
     await this.db.batch([
       sql(
-        'INSERT INTO api_keys (id, name, role, hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO api_keys (id, name, role, hash, owner_kind, owner_id, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         key.id,
         key.name,
         key.role,
         key.hash,
+        key.owner?.kind ?? null,
+        key.owner?.id ?? null,
         key.createdAt,
         key.disabledAt,
       ),
     ])
   }
 
-  async findKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    const row = await this.db.first<KeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash])
+  async findKeyByHash(hash: string): Promise<KeyWithOwner | null> {
+    const row = await this.db.first<KeyRow>(`${KEY_WITH_OWNER} WHERE k.hash = ?`, [hash])
     return row ? toKey(row) : null
+  }
+
+  async getKey(id: string): Promise<KeyWithOwner | null> {
+    const row = await this.db.first<KeyRow>(`${KEY_WITH_OWNER} WHERE k.id = ?`, [id])
+    return row ? toKey(row) : null
+  }
+
+  async listKeys(query: ListQuery): Promise<Page<KeyWithOwner>> {
+    const [after, afterParams] = pageAfter('k', query.cursor)
+    const owner = query.ownerId ?? null
+    const rows = await this.db.all<KeyRow>(
+      `${KEY_WITH_OWNER} WHERE (? IS NULL OR k.owner_id = ?) AND ${after} ORDER BY k.created_at DESC, k.id DESC LIMIT ?`,
+      [owner, owner, ...afterParams, query.limit + 1],
+    )
+    return toPage(rows, query.limit, toKey)
+  }
+
+  async ownerName(id: string): Promise<string | null> {
+    const row = await this.db.first<{ name: string }>(
+      'SELECT username AS name FROM users WHERE id = ? UNION ALL SELECT name FROM api_keys WHERE id = ? LIMIT 1',
+      [id, id],
+    )
+    return row?.name ?? null
   }
 
   async disableKey(id: string, at: number): Promise<boolean> {
@@ -90,12 +115,14 @@ export class SqlRecordStore implements RecordStore {
   async insertLink(link: LinkRecord): Promise<void> {
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO links (id, file_id, owner_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at, last_download_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
         link.filename,
+        link.message,
+        link.passwordHash,
         link.maxDownloads,
         link.size,
         link.downloads,
@@ -105,6 +132,7 @@ export class SqlRecordStore implements RecordStore {
         link.notBefore,
         link.expiresAt,
         link.revokedAt,
+        link.lastDownloadAt,
       ),
     ])
   }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../model'
+import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkRecord, LinkTarget } from '../model'
 
 export interface Page<T> {
   items: T[]
@@ -24,9 +24,14 @@ export interface RecordStore {
   putSetting(name: string, value: string): Promise<void>
 
   insertKey(key: ApiKeyRecord): Promise<void>
-  findKeyByHash(hash: string): Promise<ApiKeyRecord | null>
+  findKeyByHash(hash: string): Promise<KeyWithOwner | null>
+  getKey(id: string): Promise<KeyWithOwner | null>
+  /** Keys newest first; `ownerId` keeps the keys that owner owns. */
+  listKeys(query: ListQuery): Promise<Page<KeyWithOwner>>
   /** Sets disabled_at once; false when there is no such key. */
   disableKey(id: string, at: number): Promise<boolean>
+  /** What to call an owner (files, links, keys): a user's username or a key's name; null when unknown. */
+  ownerName(id: string): Promise<string | null>
 
   insertFile(file: FileRecord): Promise<void>
   getFile(id: string): Promise<FileRecord | null>

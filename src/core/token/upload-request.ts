@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose'
 import { FuselinkError } from '../errors'
 import type { KeyRing } from './keys'
-import { verifyTokenPayload } from './verify'
+import { verifyTypedToken } from './verify'
 
 /**
  * The token of an upload request (the `/u/<token>` page, and the bearer
@@ -37,7 +37,7 @@ export async function signUploadRequestToken(ring: KeyRing, claims: UploadReques
 
 /** The request a token names; 403 invalid_token for anything else. Time is the request record's to judge. */
 export async function verifyUploadRequestToken(ring: KeyRing, token: string): Promise<UploadRequestClaims> {
-  const claims = await verifyTokenPayload(ring, token, UPLOAD_REQUEST_TOKEN_TYPE)
+  const claims = await verifyTypedToken(ring, token, UPLOAD_REQUEST_TOKEN_TYPE)
   if (!isUploadRequestClaims(claims)) throw new FuselinkError('invalid_token', 'The upload link payload is incomplete.')
   return claims
 }

@@ -11,11 +11,12 @@ function invalid(detail: string, cause?: unknown): FuselinkError {
 }
 
 /**
- * Checks a token's signature against the ring and its `typ` against the one
- * expected, and answers its payload, parsed. Every failure is the same 403
- * invalid_token, whatever went wrong; a token of another `typ` never passes.
+ * Checks a token's signature and that its header names `typ`, and returns
+ * its payload parsed. Every token the service signs has a type of its own
+ * (download links, sessions, invites...), so none can pass for another.
+ * Every failure is the same 403 invalid_token, whatever went wrong.
  */
-export async function verifyTokenPayload(ring: KeyRing, token: string, typ: string): Promise<unknown> {
+export async function verifyTypedToken(ring: KeyRing, token: string, typ: string): Promise<unknown> {
   if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalid('The link is malformed.')
 
   const keyFor = (header: CompactJWSHeaderParameters, _token: FlattenedJWSInput) => {
@@ -43,10 +44,11 @@ export async function verifyTokenPayload(ring: KeyRing, token: string, typ: stri
 
 /**
  * Checks a download token's signature, header and claim shapes. Time is not
- * judged here: whether an expired link may still resume is the link policy's call.
+ * judged here: whether an expired link may still resume is the link policy's
+ * call.
  */
 export async function verifyLinkToken(ring: KeyRing, token: string): Promise<LinkClaims> {
-  const claims = await verifyTokenPayload(ring, token, TOKEN_TYPE)
+  const claims = await verifyTypedToken(ring, token, TOKEN_TYPE)
   if (!isLinkClaims(claims)) throw invalid('The link payload is incomplete.')
   return claims
 }

@@ -1,55 +1,44 @@
 import { createMiddleware } from 'hono/factory'
-import { sha256Hex, timingSafeEqual } from '../../core/encoding'
 import { FuselinkError } from '../../core/errors'
-import type { Principal } from '../../core/model'
-import type { AppEnv, Services } from '../services'
-import { acceptsUploadRequestToken, uploadRequestPrincipal } from './upload-request-auth'
+import { ownerOf, type Principal, userOf } from '../../core/model'
+import type { AppEnv } from '../services'
 
-export const BOOTSTRAP_KEY_ID = 'admin'
-
-/**
- * Bearer API keys. Only hashes are stored; a presented key is hashed and
- * looked up by hash, and the bootstrap key's hash is compared in constant
- * time. On the routes that take one, an upload request's token stands in
- * for a key (upload-request-auth.ts). Failures count against the caller's address.
- */
-export function requireKey(services: Services) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const match = /^Bearer +([\x21-\x7e]{1,256})$/.exec(c.req.header('authorization') ?? '')
-    let principal: Principal | null = null
-    if (match) {
-      const hash = await sha256Hex(match[1]!)
-      if (timingSafeEqual(hash, services.adminKeyHash)) {
-        principal = { keyId: BOOTSTRAP_KEY_ID, role: 'admin' }
-      } else {
-        const key = await services.state.findKeyByHash(hash)
-        if (key && key.disabledAt === null) principal = { keyId: key.id, role: key.role }
-      }
-      if (!principal && acceptsUploadRequestToken(c.req.method, c.req.path)) {
-        principal = await uploadRequestPrincipal(services, match[1]!)
-      }
-    }
-    if (!principal) {
-      if (services.limiter.fail(services.clientAddress(c))) throw new FuselinkError('rate_limited')
-      throw new FuselinkError('unauthorized', 'A valid API key is required: Authorization: Bearer <key>.')
-    }
-    c.set('principal', principal)
-    await next()
-  })
-}
+// What a principal may do, once authenticated (src/http/auth/ says who it is).
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get('principal').role !== 'admin') throw new FuselinkError('forbidden', 'This needs an admin key.')
+  if (c.get('principal').role !== 'admin') throw new FuselinkError('forbidden', 'This needs an admin.')
   await next()
 })
 
 /** Whether the caller may see a resource owned by `ownerId`; others get 404, not 403. */
 export function canSee(principal: Principal, ownerId: string): boolean {
-  return principal.role === 'admin' || principal.keyId === ownerId
+  return principal.role === 'admin' || ownerOf(principal) === ownerId
 }
 
-/** Whether the caller may see an upload: its owner's keys, or the token of the request it came through. */
+/** The owner a list is narrowed to: none for admins, who see everyone's. */
+export function listOwner(principal: Principal): string | undefined {
+  return principal.role === 'admin' ? undefined : ownerOf(principal)
+}
+
+/** The user the caller is or acts for; 403 for a key that belongs to no user. */
+export function requireUserOf(principal: Principal, detail: string): string {
+  const userId = userOf(principal)
+  if (userId === null) throw new FuselinkError('forbidden', detail)
+  return userId
+}
+
+/**
+ * Who may manage keys, and whose: an admin every key (null), a user its own
+ * (its id). A `user` key that belongs to no user manages none: 403, as
+ * before accounts existed.
+ */
+export function keyManager(principal: Principal): string | null {
+  if (principal.role === 'admin') return null
+  return requireUserOf(principal, 'This needs an admin, or a user managing its own keys.')
+}
+
+/** Whether the caller may see an upload: its owner, or the token of the request it came through. */
 export function canSeeUpload(principal: Principal, upload: { ownerId: string; requestId: string | null }): boolean {
-  if (principal.uploadRequestId !== undefined) return upload.requestId === principal.uploadRequestId
+  if (principal.kind === 'upload_request') return upload.requestId === principal.id
   return canSee(principal, upload.ownerId)
 }

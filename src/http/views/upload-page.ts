@@ -1,12 +1,12 @@
 import { html } from 'hono/html'
-import { humanSize, relativeTime, utcTime } from './format'
+import { humanSize, relativeTime } from '../../core/ui/human'
+import { localLine, timeWithLocal } from './landing-page'
 import { page } from './layout'
 
 // What link unfurlers show for every upload request: never its message.
 const PREVIEW = { title: 'You have been asked for files', text: 'Open the link to send files.' }
 
 const STYLE = `
-.message{margin:0 0 1.25rem;padding:.75rem 1rem;border-left:4px solid var(--accent);background:var(--bg);border-radius:0 8px 8px 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .drop{display:block;border:2px dashed var(--line);border-radius:12px;padding:1.25rem 1rem;text-align:center;cursor:pointer}
 .drop:hover,.drop.over,.drop:focus-within{border-color:var(--accent)}
 .drop input{display:block;margin:.75rem auto 0;max-width:100%}
@@ -38,20 +38,19 @@ export interface UploadPageView {
  * file in parts with progress, and resumes after a reload.
  */
 export function uploadPage(view: UploadPageView) {
-  const iso = new Date(view.expiresAt).toISOString()
   return page(
     'Send files',
     html`<div class="card">
 <p class="eyebrow">You have been asked for files</p>
 <h1>Send files</h1>
-${view.message ? html`<p class="message" id="message">${view.message}</p>` : ''}
+${view.message ? html`<div class="message"><p id="message">${view.message}</p></div>` : ''}
 <dl>
 <dt>Files</dt>
 <dd class="status" id="files-left">up to ${view.filesLeft} more</dd>
 <dt>Size</dt>
 <dd class="status" id="bytes-left">up to ${humanSize(view.bytesLeft)} in all</dd>
 <dt>Open until</dt>
-<dd><time datetime="${iso}" data-local="local-expiry">${utcTime(view.expiresAt)}</time>, ${relativeTime(view.expiresAt - view.now)}<br><span id="local-expiry" class="muted small" hidden></span></dd>
+<dd>${timeWithLocal(view.expiresAt, 'local-expiry')}, ${relativeTime(view.expiresAt - view.now)}<br>${localLine('local-expiry')}</dd>
 </dl>
 <form id="uploader" data-max-file-bytes="${view.maxFileBytes}" data-files-left="${view.filesLeft}">
 <label class="drop" id="drop">Choose files, or drop them here
@@ -63,6 +62,6 @@ ${view.message ? html`<p class="message" id="message">${view.message}</p>` : ''}
 <ul id="queue" aria-live="polite"></ul>
 <p class="muted small">Large files go up in parts: if the connection drops or you reload this page, choose the same file again and only what is missing is sent.</p>
 </div>`,
-    { localTime: true, scripts: ['upload-request.js'], style: STYLE, preview: PREVIEW },
+    { scripts: ['upload-request.js'], style: STYLE, preview: PREVIEW },
   )
 }

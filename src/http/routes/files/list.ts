@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { listOwner } from '../../middleware/auth'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { fileJson } from '../../present'
@@ -27,7 +28,7 @@ export function register(app: RouteApp, services: Services) {
     const page = await services.state.listFiles({
       limit,
       cursor,
-      ownerId: principal.role === 'admin' ? undefined : principal.keyId,
+      ownerId: listOwner(principal),
     })
     return c.json({ items: page.items.map(fileJson), nextCursor: page.nextCursor }, 200)
   })

@@ -3,9 +3,9 @@ import type { Context } from 'hono'
 import { FuselinkError } from '../../../core/errors'
 import { multipartBoundary, readMultipartFile } from '../../../core/http/multipart'
 import { newId } from '../../../core/ids'
-import type { FileRecord, UploadRecord } from '../../../core/model'
+import { type FileRecord, ownerOf, type UploadRecord } from '../../../core/model'
 import { ObjectTooLargeError } from '../../../core/ports'
-import { API_KEY_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
+import { CHANGE_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { fileJson } from '../../present'
 import { FileSchema, UploadQuery } from '../../schemas/file'
@@ -46,7 +46,7 @@ export const route = createRoute({
   responses: {
     201: { ...json(FileSchema, 'The stored file.'), headers: LOCATION },
     ...problems([
-      ...API_KEY_PROBLEMS,
+      ...CHANGE_PROBLEMS,
       'invalid_request',
       'conflict',
       'upload_request_closed',
@@ -69,7 +69,7 @@ async function holdPlace(services: Services, c: Context<AppEnv>, requestId: stri
   const now = services.clock.now()
   const hold: UploadRecord = {
     id: newId(),
-    ownerId: c.get('principal').keyId,
+    ownerId: ownerOf(c.get('principal')),
     requestId,
     fileId,
     objectKey: `files/${fileId}`,
@@ -96,7 +96,8 @@ export function register(app: RouteApp, services: Services) {
 
     const id = newId()
     const objectKey = `files/${id}`
-    const requestId = c.get('principal').uploadRequestId ?? null
+    const principal = c.get('principal')
+    const requestId = principal.kind === 'upload_request' ? principal.id : null
     let hold: UploadRecord | null = null
     if (requestId !== null) {
       if (!Number.isSafeInteger(declared)) {
@@ -126,7 +127,7 @@ export function register(app: RouteApp, services: Services) {
       }
       file = {
         id,
-        ownerId: c.get('principal').keyId,
+        ownerId: ownerOf(principal),
         name: source.name,
         size: stored.size,
         contentType: source.contentType,

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
-import { ADMIN_ONLY, API_KEY_PROBLEMS, BEARER, problems } from '../../openapi/parts'
+import { keyManager } from '../../middleware/auth'
+import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
 import type { Services } from '../../services'
@@ -10,20 +11,23 @@ export const route = createRoute({
   path: '/api/v1/keys/{id}',
   tags: ['Keys'],
   summary: 'Disable an API key',
-  description: 'The key stops working at once. Disabling it again answers 204 too; an unknown id answers 404.',
+  description:
+    "The key stops working at once. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
   security: BEARER,
-  ...ADMIN_ONLY,
   request: { params: idParam('key') },
   responses: {
     204: { description: 'Disabled.' },
-    ...problems([...API_KEY_PROBLEMS, 'forbidden', 'not_found']),
+    ...problems([...CHANGE_PROBLEMS, 'not_found']),
   },
 })
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
-    const found = await services.state.disableKey(c.req.valid('param').id, services.clock.now())
-    if (!found) throw new FuselinkError('not_found', 'No such key.')
+    const owner = keyManager(c.get('principal'))
+    const { id } = c.req.valid('param')
+    const key = owner === null ? null : await services.state.getKey(id)
+    if (owner !== null && key?.owner?.id !== owner) throw new FuselinkError('not_found', 'No such key.')
+    if (!(await services.state.disableKey(id, services.clock.now()))) throw new FuselinkError('not_found', 'No such key.')
     return c.body(null, 204)
   })
 }

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
-import { canSee } from '../../middleware/auth'
+import { canSee, listOwner } from '../../middleware/auth'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { linkJson } from '../../present'
@@ -34,7 +34,7 @@ export function register(app: RouteApp, services: Services) {
       limit,
       cursor,
       fileId,
-      ownerId: principal.role === 'admin' ? undefined : principal.keyId,
+      ownerId: listOwner(principal),
     })
     const now = services.clock.now()
     const files = new Map(file ? [[file.id, file]] : [])

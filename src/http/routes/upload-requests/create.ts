@@ -3,8 +3,8 @@ import { seconds } from '../../../core/clock'
 import { FuselinkError } from '../../../core/errors'
 import { parseDuration } from '../../../core/http/duration'
 import { newId } from '../../../core/ids'
-import type { UploadRequestRecord } from '../../../core/model'
-import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import { ownerOf, type UploadRequestRecord } from '../../../core/model'
+import { BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { uploadRequestJson } from '../../present'
 import { CreateUploadRequestBody, UploadRequestWithAccessSchema } from '../../schemas/upload-request'
@@ -24,7 +24,7 @@ export const route = createRoute({
   request: { body: jsonBody(CreateUploadRequestBody) },
   responses: {
     201: { ...json(UploadRequestWithAccessSchema, 'The new request, with its token and page.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'payload_too_large']),
   },
 })
 
@@ -41,7 +41,7 @@ export function register(app: RouteApp, services: Services) {
     const createdAt = seconds(now) * 1000
     const request: UploadRequestRecord = {
       id: newId(),
-      ownerId: c.get('principal').keyId,
+      ownerId: ownerOf(c.get('principal')),
       message: body.message?.trim() ? body.message.trim() : null,
       maxFiles: body.maxFiles ?? DEFAULT_MAX_FILES,
       maxBytes: body.maxBytes ?? services.config.maxUploadBytes,

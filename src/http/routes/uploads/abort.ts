@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
-import { API_KEY_PROBLEMS, problems } from '../../openapi/parts'
+import { CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
 import type { Services } from '../../services'
@@ -17,7 +17,7 @@ export const route = createRoute({
   request: { params: idParam('upload') },
   responses: {
     204: { description: 'Aborted.' },
-    ...problems([...API_KEY_PROBLEMS, 'not_found', 'upload_expired', 'upload_request_closed', 'storage_unavailable']),
+    ...problems([...CHANGE_PROBLEMS, 'not_found', 'upload_expired', 'upload_request_closed', 'storage_unavailable']),
   },
 })
 

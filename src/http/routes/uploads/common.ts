@@ -2,10 +2,11 @@ import { FuselinkError } from '../../../core/errors'
 import type { Principal, UploadRecord } from '../../../core/model'
 import { StorageFullError } from '../../../core/ports'
 import { canSeeUpload } from '../../middleware/auth'
+import { BEARER } from '../../openapi/parts'
 import type { Services } from '../../services'
 
-/** The routes' own security: a key, or the token of an upload request (docs/api.md, "Upload requests"). */
-export const KEY_OR_REQUEST_TOKEN: Record<string, string[]>[] = [{ apiKey: [] }, { uploadRequestToken: [] }]
+/** The routes' own security: a key, a session, or the token of an upload request (docs/api.md, "Upload requests"). */
+export const KEY_OR_REQUEST_TOKEN: Record<string, string[]>[] = [...BEARER, { uploadRequestToken: [] }]
 
 /**
  * An upload the caller may act on, or why not: 404 when there is none for

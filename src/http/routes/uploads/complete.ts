@@ -3,7 +3,7 @@ import { FuselinkError } from '../../../core/errors'
 import type { FileRecord, UploadRecord } from '../../../core/model'
 import { type PutResult, type StoredPart, UploadMissingError } from '../../../core/ports'
 import { missingParts, partLength } from '../../../core/upload/plan'
-import { API_KEY_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
+import { CHANGE_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { fileJson } from '../../present'
 import { FileSchema } from '../../schemas/file'
@@ -23,7 +23,7 @@ export const route = createRoute({
   responses: {
     201: { ...json(FileSchema, 'The file.'), headers: LOCATION },
     ...problems([
-      ...API_KEY_PROBLEMS,
+      ...CHANGE_PROBLEMS,
       'not_found',
       'upload_incomplete',
       'upload_expired',

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { newId } from '../../../core/ids'
-import type { Principal, UploadRecord } from '../../../core/model'
+import { ownerOf, type Principal, type UploadRecord } from '../../../core/model'
 import { planParts } from '../../../core/upload/plan'
-import { API_KEY_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import { CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { uploadJson } from '../../present'
 import { CreateUploadBody, UploadSchema } from '../../schemas/upload'
@@ -24,7 +24,7 @@ export const route = createRoute({
   responses: {
     201: { ...json(UploadSchema, 'The upload: where to send what.'), headers: LOCATION },
     ...problems([
-      ...API_KEY_PROBLEMS,
+      ...CHANGE_PROBLEMS,
       'invalid_request',
       'conflict',
       'upload_request_closed',
@@ -45,7 +45,7 @@ export function register(app: RouteApp, services: Services) {
     if (body.size > maxUploadBytes) throw new FuselinkError('payload_too_large', `Files are limited to ${maxUploadBytes} bytes.`)
     const plan = planParts(body.size, uploadPartSize)
     if (!plan) throw new FuselinkError('payload_too_large', 'The file is larger than 10,000 parts of 64 MiB.')
-    const requestId = principal.uploadRequestId ?? null
+    const requestId = principal.kind === 'upload_request' ? principal.id : null
     if (requestId !== null) await requestOpenFor(services, c, requestId, body.size)
 
     const fileId = newId()
@@ -59,7 +59,7 @@ export function register(app: RouteApp, services: Services) {
     const now = services.clock.now()
     const upload: UploadRecord = {
       id: newId(),
-      ownerId: principal.keyId,
+      ownerId: ownerOf(principal),
       requestId,
       fileId,
       objectKey,

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { PartLengthError, UploadMissingError } from '../../../core/ports'
 import { partLength } from '../../../core/upload/plan'
-import { API_KEY_PROBLEMS, json, problems } from '../../openapi/parts'
+import { CHANGE_PROBLEMS, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { PartParams, PartSchema } from '../../schemas/upload'
 import type { Services } from '../../services'
@@ -29,7 +29,7 @@ export const route = createRoute({
   responses: {
     200: json(PartSchema, 'The part is stored.'),
     ...problems([
-      ...API_KEY_PROBLEMS,
+      ...CHANGE_PROBLEMS,
       'invalid_request',
       'not_found',
       'upload_expired',
