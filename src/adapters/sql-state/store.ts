@@ -120,6 +120,10 @@ export class SqlStateStore extends SqlRecordStore implements StateStore {
     return this.#uploads.startUpload(upload, now, maxInFlight)
   }
 
+  setUploadHandle(uploadId: string, handle: string): Promise<boolean> {
+    return this.#uploads.setUploadHandle(uploadId, handle)
+  }
+
   getUpload(id: string): Promise<UploadRecord | null> {
     return this.#uploads.getUpload(id)
   }

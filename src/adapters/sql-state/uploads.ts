@@ -141,6 +141,11 @@ export class SqlUploadStore implements UploadStore {
     return inserted === 1
   }
 
+  async setUploadHandle(uploadId: string, handle: string): Promise<boolean> {
+    const [updated] = await this.db.batch([sql('UPDATE uploads SET handle = ? WHERE id = ? AND handle IS NULL', handle, uploadId)])
+    return updated === 1
+  }
+
   async dropUpload(uploadId: string): Promise<boolean> {
     const [, , deleted] = await this.db.batch([
       sql(

@@ -14,6 +14,8 @@ export interface UploadStore {
    * counting it there in the same step. False when a guard refused.
    */
   startUpload(upload: UploadRecord, now: number, maxInFlight: number): Promise<boolean>
+  /** Names the store's multipart upload of an upload started without one; false when the upload is gone. */
+  setUploadHandle(uploadId: string, handle: string): Promise<boolean>
   getUpload(id: string): Promise<UploadRecord | null>
   /** Unfinished uploads that count against `maxInFlight` with this one's owner or request. */
   uploadsInFlight(upload: Pick<UploadRecord, 'ownerId' | 'requestId'>, now: number): Promise<number>

@@ -50,12 +50,6 @@ export function register(app: RouteApp, services: Services) {
 
     const fileId = newId()
     const objectKey = `files/${fileId}`
-    let handle: string
-    try {
-      handle = await services.objects.createMultipart(objectKey, { contentType })
-    } catch (error) {
-      throw storageFailure(error, 'Storage did not start the upload; try again.')
-    }
     const now = services.clock.now()
     const upload: UploadRecord = {
       id: newId(),
@@ -63,7 +57,7 @@ export function register(app: RouteApp, services: Services) {
       requestId,
       fileId,
       objectKey,
-      handle,
+      handle: null,
       name,
       size: body.size,
       contentType,
@@ -72,11 +66,22 @@ export function register(app: RouteApp, services: Services) {
       createdAt: now,
       expiresAt: now + uploadTtl * 1000,
     }
-    if (!(await services.state.startUpload(upload, now, maxUploadsInFlight))) {
-      // Nothing was sent yet; a failure here leaves a leftover the sweep removes.
+    // The place first, storage after: of many racing for a request's last
+    // place, those refused never reach storage.
+    if (!(await services.state.startUpload(upload, now, maxUploadsInFlight))) throw await startRefusal(services, upload)
+    let handle: string
+    try {
+      handle = await services.objects.createMultipart(objectKey, { contentType })
+    } catch (error) {
+      await services.state.dropUpload(upload.id)
+      throw storageFailure(error, 'Storage did not start the upload; try again.')
+    }
+    if (!(await services.state.setUploadHandle(upload.id, handle))) {
+      // Dropped meanwhile (its request was closed): nothing was sent yet.
       await services.objects.abortMultipart(objectKey, handle).catch(() => {})
       throw await startRefusal(services, upload)
     }
+    upload.handle = handle
     return c.json(uploadJson(upload, []), 201, { Location: `/api/v1/uploads/${upload.id}` })
   })
 }
