@@ -108,5 +108,5 @@ describe.each([nodeDisk, worker])('uploads from the app in a real browser ($name
     const files = (await admin.json('GET', '/api/v1/files')).items
     expect(files.find((file: { name: string }) => file.name === 'survey.tar')).toMatchObject({ size: data.length, sha256: sha256(data) })
     expect(errors).toEqual([])
-  })
+  }, 300_000)
 })

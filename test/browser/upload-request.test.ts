@@ -134,7 +134,7 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
       files: 2,
       bytes: large.data.length + small.data.length,
     })
-  })
+  }, 300_000)
 
   test('cancels an upload: its parts are discarded and its place given back', async () => {
     const request = await owner.json('POST', '/api/v1/upload-requests', { json: { expiresIn: '1d', maxFiles: 1 } }, 201)
@@ -145,13 +145,13 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     await page.setInputFiles('#files', big.path)
     await item(page, 'cancelled.bin').locator('.status', { hasText: /MB\/s/ }).waitFor({ timeout: 60_000 })
     await item(page, 'cancelled.bin').getByRole('button', { name: 'Cancel' }).click()
-    await item(page, 'cancelled.bin').locator('.status', { hasText: 'Cancelled.' }).waitFor()
+    await item(page, 'cancelled.bin').locator('.status', { hasText: 'Cancelled.' }).waitFor({ timeout: 120_000 })
     await expect
       .poll(async () => (await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).pendingFiles, { timeout: 20_000 })
       .toBe(0)
     expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('fuselink.upload.')))).toEqual([])
     expect(errors).toEqual([])
-  })
+  }, 300_000)
 
   test('resumes after a reload: the same file chosen again sends only the parts that did not arrive', async () => {
     const request = await owner.json('POST', '/api/v1/upload-requests', { json: { expiresIn: '1d', maxFiles: 2 } }, 201)
@@ -188,7 +188,7 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
       uploadRequestId: request.id,
     })
     expect(errors).toEqual([])
-  })
+  }, 300_000)
 
   test('looks right on a desktop and a phone, light and dark, and a closed request says so', async () => {
     const request = await owner.json(
@@ -226,5 +226,5 @@ describe.each([nodeDisk, worker])('the upload request page in a real browser ($n
     expect(closed?.status()).toBe(410)
     expect(await page.locator('[role=alert]').textContent()).toContain('has closed it')
     await page.screenshot({ path: join(ARTIFACTS, `upload-request-closed-${kind.runtime}.png`), fullPage: true })
-  })
+  }, 300_000)
 })
