@@ -4,6 +4,7 @@ import { except } from 'hono/combine'
 import { FuselinkError } from '../core/errors'
 import { apiKeyAuthenticator } from './auth/api-key'
 import { authenticate } from './auth/chain'
+import { oidcBearerAuthenticator } from './auth/oidc-bearer'
 import { sessionCookieAuthenticator } from './auth/session-cookie'
 import { uploadRequestTokenAuthenticator } from './auth/upload-request-token'
 import { formLimit, jsonLimit } from './middleware/json-limit'
@@ -19,7 +20,7 @@ import { validationHook } from './validation'
  * bearer the caller sent outranks the cookie its browser adds by itself: an
  * owner signed in who opens their own upload page still uploads through it.
  */
-const AUTHENTICATORS = [apiKeyAuthenticator, uploadRequestTokenAuthenticator, sessionCookieAuthenticator]
+const AUTHENTICATORS = [apiKeyAuthenticator, oidcBearerAuthenticator, uploadRequestTokenAuthenticator, sessionCookieAuthenticator]
 
 const isSignIn = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/v1/sessions'
 

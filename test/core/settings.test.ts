@@ -116,6 +116,7 @@ describe('reading settings', () => {
       maxUploadsInFlight: 20,
       uploadRequestRate: 60,
       s3: null,
+      oidc: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({
       port: 8787,
@@ -148,6 +149,11 @@ describe('reading settings', () => {
           S3_ACCESS_KEY_ID: 'id',
           S3_SECRET_ACCESS_KEY: 'secret',
           S3_FORCE_PATH_STYLE: 'true',
+          OIDC_ISSUER: 'https://idp.example.com/realms/main',
+          OIDC_AUDIENCE: 'https://share.example.com/api',
+          OIDC_CLIENT_ID: 'fuselink',
+          OIDC_CLIENT_SECRET: 'client-secret',
+          OIDC_ROLE_CLAIM: 'realm_access.roles',
         },
         'workers',
       ),
@@ -172,6 +178,12 @@ describe('reading settings', () => {
         accessKeyId: 'id',
         secretAccessKey: 'secret',
         forcePathStyle: true,
+      },
+      oidc: {
+        issuer: 'https://idp.example.com/realms/main',
+        audience: 'https://share.example.com/api',
+        client: { id: 'fuselink', secret: 'client-secret' },
+        roleClaim: 'realm_access.roles',
       },
     })
   })

@@ -25,6 +25,8 @@ import * as signOutEverywhere from './sessions/delete-all'
 import * as signOut from './sessions/delete-current'
 import * as showSetup from './setup/show'
 import * as createFirstAdmin from './setup/submit'
+import * as ssoCallback from './sso/callback'
+import * as ssoStart from './sso/start'
 import * as apiDocs from './system/api-docs'
 import * as assets from './system/assets'
 import * as favicon from './system/favicon'
@@ -71,6 +73,8 @@ export const ROUTES: readonly RouteModule[] = [
   signIn,
   signOut,
   signOutEverywhere,
+  ssoStart,
+  ssoCallback,
   me,
   changePassword,
   createUser,
