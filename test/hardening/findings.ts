@@ -164,8 +164,8 @@ export function defineFindingsSuite(kind: TargetKind) {
           ['DELETE', '/.well-known/jwks.json', 'GET, HEAD'],
           ['PUT', '/d/some-token', 'GET, HEAD, POST'],
           ['POST', '/s/some-token', 'GET, HEAD'],
-          // GET /api/v1/links/revoke is GET /api/v1/links/{id}: that path is served by three operations.
-          ['PUT', '/api/v1/links/revoke', 'DELETE, GET, HEAD, POST'],
+          // GET /api/v1/links/revoke is GET /api/v1/links/{id}: that path is served by four operations.
+          ['PUT', '/api/v1/links/revoke', 'DELETE, GET, HEAD, PATCH, POST'],
         ]
         for (const [method, path, allow] of cases) {
           const response = await api.request(method, path)
