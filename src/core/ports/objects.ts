@@ -50,7 +50,7 @@ export class PartLengthError extends Error {
   }
 }
 
-/** Raised by put() when storage refused the bytes for lack of space (a full disk, a full bucket); nothing is left stored. */
+/** Raised by put() and putPart() when storage refused the bytes for lack of space (a full disk, a full bucket); nothing is left stored. */
 export class StorageFullError extends Error {
   constructor(options?: { cause?: unknown }) {
     super('storage is full', options)

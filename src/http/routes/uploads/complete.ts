@@ -105,6 +105,7 @@ export function register(app: RouteApp, services: Services) {
       if (!done) throw new FuselinkError('not_found', 'No such upload.')
       return c.json(fileJson(done), 201, { Location: `/api/v1/files/${done.id}` })
     }
+    services.metrics.uploaded(file.size)
     return c.json(fileJson(file), 201, { Location: `/api/v1/files/${file.id}` })
   })
 }
