@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import S3rver from 's3rver'
+import { multipartCompletions } from './s3rver-multipart'
 
 /*
  * The one way this repository starts an S3-protocol server on loopback
  * (s3rver, in this process): for the tests, the bench and the local Worker.
  * s3rver does not check signatures and answers suffix ranges wrongly;
- * fuselink never sends it one.
+ * fuselink never sends it one. The multipart calls it lacks (ListParts,
+ * ListMultipartUploads, AbortMultipartUpload) and the checks it skips are
+ * added in front of it by ./s3rver-multipart.ts.
  *
  * Run as a program (`tsx tools/local-s3.ts [directory]`), it serves until
  * SIGTERM or until its parent closes its stdin, after printing one JSON line:
@@ -50,6 +53,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     directory,
     configureBuckets: [{ name: bucket, configs: [] }],
   })
+  // Ahead of s3rver's own handlers: the multipart calls it lacks (tools/s3rver-multipart.ts).
+  server.middleware.unshift(multipartCompletions(directory))
   let port: number
   try {
     ;({ port } = await server.run())

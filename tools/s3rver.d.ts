@@ -10,5 +10,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions)
     run(): Promise<{ address: string; port: number }>
     close(): Promise<void>
+    /** Koa's middleware list (S3rver is a Koa application). */
+    middleware: ((ctx: never, next: () => Promise<unknown>) => unknown)[]
   }
 }

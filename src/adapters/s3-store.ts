@@ -1,14 +1,43 @@
 import { createHash } from 'node:crypto'
-import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../core/config'
-import { type ObjectInfo, type ObjectStore, ObjectTooLargeError, type PutResult, StorageFullError, type StoredObject } from '../core/ports'
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  ObjectTooLargeError,
+  PartLengthError,
+  type PendingMultipart,
+  type PutResult,
+  StorageFullError,
+  type StoredObject,
+  type StoredPart,
+  UploadMissingError,
+} from '../core/ports'
 import { fetchTransport, S3ObjectReader, type S3Transport } from './s3-get'
 
 // Large uploads go up as multipart in parts of this size; only a few parts
 // are in memory at once, whatever the file's size.
 const PART_SIZE = 8 * 1024 * 1024
 const QUEUE_SIZE = 2
+// Bytes asked of storage at a time when a joined object is read back to be hashed.
+const READBACK_CHUNK = 256 * 1024
+
+function isNoSuchUpload(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === 'NoSuchUpload' || error.$metadata.httpStatusCode === 404)
+}
 
 function isNotFound(error: unknown): boolean {
   return (
@@ -22,6 +51,41 @@ function isFull(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 507 || error.name === 'XMinioStorageFull')
 }
 
+/** An object as the reader gave it, as one web stream (what the hashes take). */
+function streamOf(stored: StoredObject): ReadableStream<Uint8Array> {
+  if ('body' in stored) return stored.body
+  if ('bytes' in stored) return new Blob([stored.bytes]).stream()
+  const { source } = stored
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await source.read(READBACK_CHUNK)
+      if (chunk === null) controller.close()
+      else controller.enqueue(chunk)
+    },
+    cancel: (reason) => source.cancel(reason),
+  })
+}
+
+/** SHA-256 (hex) of a stream, with node:crypto: what both runtimes have. */
+async function sha256Of(body: ReadableStream<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256')
+  const reader = body.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) hash.update(next.value)
+  return hash.digest('hex')
+}
+
+/** What differs between the runtimes in how the SDK is handed a stream, and how one is best hashed. */
+export interface S3StreamOptions {
+  /**
+   * A streamed request body as the runtime's HTTP handler takes it: on Node a
+   * stream.Readable (the SDK's Node handler sends nothing else), in workerd
+   * the web stream itself. Given the exact length the body must have.
+   */
+  requestBody?(body: ReadableStream<Uint8Array>, length: number): unknown
+  /** SHA-256 (hex) of an object's body as it is read back (docs/uploads.md, "Hashing"). */
+  sha256?(body: ReadableStream<Uint8Array>): Promise<string>
+}
+
 /**
  * Any S3-compatible bucket (Node and Workers alike): downloads through one
  * signed GET on the runtime's `transport` (src/adapters/s3-get.ts), the rest
@@ -31,8 +95,12 @@ export class S3ObjectStore implements ObjectStore {
   readonly #client: S3Client
   readonly #bucket: string
   readonly #reader: S3ObjectReader
+  readonly #requestBody: (body: ReadableStream<Uint8Array>, length: number) => unknown
+  readonly #sha256: (body: ReadableStream<Uint8Array>) => Promise<string>
 
-  constructor(settings: S3Settings, transport: S3Transport = fetchTransport) {
+  constructor(settings: S3Settings, options: S3StreamOptions = {}, transport: S3Transport = fetchTransport) {
+    this.#requestBody = options.requestBody ?? ((body) => body)
+    this.#sha256 = options.sha256 ?? sha256Of
     this.#bucket = settings.bucket
     this.#client = new S3Client({
       region: settings.region,
@@ -106,5 +174,142 @@ export class S3ObjectStore implements ObjectStore {
 
   async ping(): Promise<void> {
     await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }))
+  }
+
+  async createMultipart(key: string, options: { contentType: string }): Promise<string> {
+    const result = await this.#client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.#bucket, Key: key, ContentType: options.contentType }),
+    )
+    if (!result.UploadId) throw new Error('storage answered no UploadId')
+    return result.UploadId
+  }
+
+  async putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
+    const abort = new AbortController()
+    let wrongLength = false
+    const refuse = () => {
+      wrongLength = true
+      // Storage is waiting for the rest of the declared length: stop it.
+      abort.abort()
+      throw new PartLengthError(length)
+    }
+    let size = 0
+    let held: Uint8Array | null = null
+    const metered = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        // One chunk is held back until the body ends: storage receives the
+        // last of the declared bytes only once the part is known to be
+        // exactly that long, so a part too long or too short is never stored
+        // (and never replaces one sent before).
+        transform(chunk, controller) {
+          size += chunk.byteLength
+          if (size > length) refuse()
+          if (held) controller.enqueue(held)
+          held = chunk
+        },
+        flush(controller) {
+          if (size !== length) refuse()
+          if (held) controller.enqueue(held)
+        },
+      }),
+      // As in put(): the entry drains what was not read (src/node/unread-bodies.ts).
+      { preventCancel: true },
+    )
+    try {
+      const result = await this.#client.send(
+        new UploadPartCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          UploadId: handle,
+          PartNumber: number,
+          ContentLength: length,
+          Body: this.#requestBody(metered, length) as ReadableStream<Uint8Array>,
+        }),
+        { abortSignal: abort.signal },
+      )
+      return { number, size: length, etag: result.ETag ?? '' }
+    } catch (error) {
+      if (wrongLength) throw new PartLengthError(length)
+      if (isNoSuchUpload(error)) throw new UploadMissingError(key)
+      if (isFull(error)) throw new StorageFullError({ cause: error })
+      throw error
+    }
+  }
+
+  async listParts(key: string, handle: string): Promise<StoredPart[]> {
+    const parts: StoredPart[] = []
+    let marker: string | undefined
+    try {
+      for (;;) {
+        const page = await this.#client.send(
+          new ListPartsCommand({ Bucket: this.#bucket, Key: key, UploadId: handle, PartNumberMarker: marker }),
+        )
+        for (const part of page.Parts ?? []) {
+          parts.push({ number: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? '' })
+        }
+        if (!page.IsTruncated || !page.NextPartNumberMarker) break
+        marker = page.NextPartNumberMarker
+      }
+    } catch (error) {
+      if (isNoSuchUpload(error)) throw new UploadMissingError(key)
+      throw error
+    }
+    return parts.sort((a, b) => a.number - b.number)
+  }
+
+  async completeMultipart(key: string, handle: string, parts: StoredPart[]): Promise<PutResult> {
+    if (parts.length === 0) {
+      if ((await this.head(key)) === null) throw new UploadMissingError(key)
+    } else {
+      await this.#complete(key, handle, parts)
+    }
+    // S3 does not give the SHA-256 of a joined object: it is read back once
+    // and hashed as it streams (docs/uploads.md, "Hashing").
+    let size = 0
+    const counted = streamOf(await this.#reader.get(key)).pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength
+          controller.enqueue(chunk)
+        },
+      }),
+    )
+    const sha256 = await this.#sha256(counted)
+    return { size, sha256 }
+  }
+
+  async #complete(key: string, handle: string, parts: StoredPart[]): Promise<void> {
+    try {
+      await this.#client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          UploadId: handle,
+          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.number, ETag: part.etag })) },
+        }),
+      )
+    } catch (error) {
+      // Completed before, and the answer was lost: the object is the result.
+      if (!isNoSuchUpload(error) || (await this.head(key)) === null) {
+        throw isNoSuchUpload(error) ? new UploadMissingError(key) : error
+      }
+    }
+  }
+
+  async abortMultipart(key: string, handle: string): Promise<void> {
+    try {
+      await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: key, UploadId: handle }))
+    } catch (error) {
+      if (!isNoSuchUpload(error)) throw error
+    }
+  }
+
+  async listMultipartUploads(prefix: string, limit: number): Promise<PendingMultipart[]> {
+    const page = await this.#client.send(
+      new ListMultipartUploadsCommand({ Bucket: this.#bucket, Prefix: prefix, MaxUploads: Math.min(limit, 1000) }),
+    )
+    return (page.Uploads ?? []).flatMap((upload) =>
+      upload.Key && upload.UploadId ? [{ key: upload.Key, handle: upload.UploadId, startedAt: upload.Initiated?.getTime() ?? 0 }] : [],
+    )
   }
 }

@@ -9,11 +9,14 @@ const STATUS = {
   wrong_password: 403,
   not_found: 404,
   method_not_allowed: 405,
+  upload_incomplete: 409,
   conflict: 409,
   link_expired: 410,
   link_revoked: 410,
   download_limit_reached: 410,
   file_gone: 410,
+  upload_expired: 410,
+  upload_request_closed: 410,
   payload_too_large: 413,
   range_not_satisfiable: 416,
   rate_limited: 429,
@@ -35,11 +38,14 @@ const TITLES: Record<ErrorCode, string> = {
   wrong_password: 'Wrong password',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
+  upload_incomplete: 'Upload incomplete',
   conflict: 'Conflict',
   link_expired: 'Link expired',
   link_revoked: 'Link revoked',
   download_limit_reached: 'Download limit reached',
   file_gone: 'File gone',
+  upload_expired: 'Upload expired',
+  upload_request_closed: 'Upload request closed',
   payload_too_large: 'Payload too large',
   range_not_satisfiable: 'Range not satisfiable',
   rate_limited: 'Too many failed attempts',
@@ -60,15 +66,19 @@ export class FuselinkError extends Error {
   readonly code: ErrorCode
   readonly status: number
   readonly title: string
+  /** Members the problem document carries besides the standard ones (RFC 9457 extensions), e.g. `missing`. */
+  readonly extensions: Readonly<Record<string, unknown>>
+
   /** Seconds a refused client should wait (Retry-After), when the refusal knows. */
   readonly retryAfter: number | undefined
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; retryAfter?: number }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; extensions?: Record<string, unknown>; retryAfter?: number }) {
     super(detail ?? TITLES[code], options)
     this.name = 'FuselinkError'
     this.code = code
     this.status = STATUS[code]
     this.title = TITLES[code]
+    this.extensions = options?.extensions ?? {}
     this.retryAfter = options?.retryAfter
   }
 }
@@ -79,10 +89,12 @@ export interface Problem {
   status: number
   code: ErrorCode
   detail: string
+  [extension: string]: unknown
 }
 
 export function toProblem(error: FuselinkError): Problem {
   return {
+    ...error.extensions,
     type: `https://fuselink.dev/problems/${error.code.replaceAll('_', '-')}`,
     title: error.title,
     status: error.status,

@@ -52,6 +52,12 @@ export interface SessionRecord {
 export type Principal =
   | { kind: 'user'; id: string; name: string; role: Role; sessionId: string | null }
   | { kind: 'api_key'; id: string; name: string; role: Role; userId: string | null }
+  /**
+   * An upload request's token (src/http/auth/upload-request-token.ts): it acts
+   * for the request's owner (`ownerId`, a user or a key) with role `user`, on
+   * that request's uploads only. `id` is the request's id.
+   */
+  | { kind: 'upload_request'; id: string; name: string; role: 'user'; ownerId: string }
 
 /**
  * The owner the caller acts as: what it creates belongs to it, what belongs
@@ -59,11 +65,13 @@ export type Principal =
  * user is its own owner (users and keys share one id space).
  */
 export function ownerOf(principal: Principal): string {
+  if (principal.kind === 'upload_request') return principal.ownerId
   return principal.kind === 'user' ? principal.id : (principal.userId ?? principal.id)
 }
 
 /** The user the caller is or acts for, if any. */
 export function userOf(principal: Principal): string | null {
+  if (principal.kind === 'upload_request') return null
   return principal.kind === 'user' ? principal.id : principal.userId
 }
 
@@ -77,6 +85,8 @@ export interface FileRecord {
   objectKey: string
   createdAt: number
   deletedAt: number | null
+  /** The upload request it was received through, if any. */
+  uploadRequestId: string | null
 }
 
 export interface LinkRecord {
@@ -146,3 +156,53 @@ export interface LinkTarget {
 }
 
 export type LinkStatus = 'active' | 'expired' | 'revoked' | 'exhausted' | 'file_deleted'
+
+/** An upload in parts (docs/uploads.md), from its creation until it is completed, aborted or expired. */
+export interface UploadRecord {
+  id: string
+  ownerId: string
+  /** The upload request it counts against, if it came through one. */
+  requestId: string | null
+  /** The id the file will have once completed; its object key is files/<fileId>. */
+  fileId: string
+  objectKey: string
+  /**
+   * The store's id of the multipart upload (S3's UploadId). Null for a
+   * one-request upload through an upload request, which holds its place in
+   * the request's limits here while its body streams, and is never shown.
+   */
+  handle: string | null
+  name: string
+  size: number
+  contentType: string
+  partSize: number
+  parts: number
+  createdAt: number
+  expiresAt: number
+}
+
+/** A part the service has received and checked: its number and length. */
+export interface ReceivedPart {
+  number: number
+  size: number
+}
+
+/** A request for files: whoever holds its token may upload to its owner, within its limits. */
+export interface UploadRequestRecord {
+  id: string
+  ownerId: string
+  message: string | null
+  maxFiles: number
+  maxBytes: number
+  /** Files received (completed) through it, and their bytes. */
+  files: number
+  bytes: number
+  /** Files and bytes held: those received plus uploads still in flight. */
+  heldFiles: number
+  heldBytes: number
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+}
+
+export type UploadRequestStatus = 'open' | 'expired' | 'revoked' | 'full'

@@ -111,6 +111,7 @@ function addressPrivacy(text: string, name: string): AddressPrivacy {
   return value
 }
 
+const MIB = 1024 ** 2
 const GIB = 1024 ** 3
 
 /** The table, in the order settings are checked and listed. Keys are the fields the values land in. */
@@ -257,7 +258,7 @@ export const SETTINGS = {
     scope: 'app',
     runtimes: 'both',
     secret: false,
-    meaning: 'largest upload',
+    meaning: 'largest file, whether sent in one request or in parts (`/api/v1/uploads`)',
     shownDefault: '5 GiB',
     fallback: 5 * GIB,
     parse: wholeNumber(1),
@@ -351,6 +352,56 @@ export const SETTINGS = {
     shownDefault: '`external`',
     fallback: DEFAULT_RECEIVER_POLICY,
     parse: parseReceiverPolicy,
+  }),
+  sweepInterval: setting({
+    name: 'SWEEP_INTERVAL',
+    scope: 'entry',
+    runtimes: 'node',
+    secret: false,
+    meaning: "seconds between the Node entry's sweeps (transfers cut off, expired uploads); the Worker's cron runs every minute",
+    shownDefault: '60',
+    fallback: 60,
+    parse: wholeNumber(1, 86400),
+  }),
+  uploadTtl: setting({
+    name: 'UPLOAD_TTL',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'seconds an unfinished upload in parts is kept; then it answers 410 and its parts are removed',
+    shownDefault: '86400 (24 hours)',
+    fallback: 86400,
+    parse: wholeNumber(1),
+  }),
+  uploadPartSize: setting({
+    name: 'UPLOAD_PART_SIZE',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'bytes per part of an upload in parts (5–64 MiB); larger files get larger parts, to stay within 10,000',
+    shownDefault: '16777216 (16 MiB)',
+    fallback: 16 * MIB,
+    parse: wholeNumber(5 * MIB, 64 * MIB),
+  }),
+  maxUploadsInFlight: setting({
+    name: 'MAX_UPLOADS_IN_FLIGHT',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'unfinished uploads in parts one owner (or one upload request) may hold at once; more is 409',
+    shownDefault: '20',
+    fallback: 20,
+    parse: wholeNumber(1),
+  }),
+  uploadRequestRate: setting({
+    name: 'UPLOAD_REQUEST_RATE',
+    scope: 'app',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'uploads started through upload requests per client address per minute before 429; `0` disables',
+    shownDefault: '60',
+    fallback: 60,
+    parse: wholeNumber(0),
   }),
   oidcIssuer: setting({
     name: 'OIDC_ISSUER',

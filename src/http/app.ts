@@ -5,6 +5,7 @@ import { apiKeyAuthenticator } from './auth/api-key'
 import { authenticate } from './auth/chain'
 import { oidcBearerAuthenticator } from './auth/oidc-bearer'
 import { sessionCookieAuthenticator } from './auth/session-cookie'
+import { uploadRequestTokenAuthenticator } from './auth/upload-request-token'
 import { formLimit, jsonLimit } from './middleware/json-limit'
 import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
@@ -15,8 +16,12 @@ import { recipientHeaders } from './routes/recipient/common'
 import type { AppEnv, Services } from './services'
 import { validationHook } from './validation'
 
-/** The credentials /api/v1 accepts, tried in this order (src/http/auth/). */
-const AUTHENTICATORS = [apiKeyAuthenticator, oidcBearerAuthenticator, sessionCookieAuthenticator]
+/**
+ * The credentials /api/v1 accepts, tried in this order (src/http/auth/). A
+ * bearer the caller sent outranks the cookie its browser adds by itself: an
+ * owner signed in who opens their own upload page still uploads through it.
+ */
+const AUTHENTICATORS = [apiKeyAuthenticator, oidcBearerAuthenticator, uploadRequestTokenAuthenticator, sessionCookieAuthenticator]
 
 const isSignIn = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/v1/sessions'
 
@@ -35,12 +40,16 @@ export function createApp(services: Services) {
   app.use(securityHeaders)
   app.use('/s/*', recipientHeaders)
   app.use('/d/*', recipientHeaders)
+  app.use('/u/*', recipientHeaders)
   // Signing in is the one /api/v1 route that needs no credential.
   app.use('/api/v1/*', except(isSignIn, authenticate(services, AUTHENTICATORS)))
   app.use('/api/v1/links/*', jsonLimit)
   app.use('/api/v1/keys/*', jsonLimit)
   app.use('/api/v1/webhooks/*', jsonLimit)
   app.use('/api/v1/files/import', jsonLimit)
+  // Only the start of an upload: its parts are raw bodies.
+  app.use('/api/v1/uploads', jsonLimit)
+  app.use('/api/v1/upload-requests/*', jsonLimit)
   app.use('/api/v1/sessions', jsonLimit)
   app.use('/api/v1/me/*', jsonLimit)
   app.use('/api/v1/users/*', jsonLimit)

@@ -1,7 +1,8 @@
 import type { z } from '@hono/zod-openapi'
 import type { LinkEvent } from '../core/events/model'
 import { linkStatus, remainingDownloads } from '../core/link/policy'
-import type { FileRecord, KeyWithOwner, LinkRecord, UserRecord } from '../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, ReceivedPart, UploadRecord, UploadRequestRecord, UserRecord } from '../core/model'
+import { uploadRequestStatus } from '../core/upload/request'
 import type { DeliveryRecord, WebhookRecord } from '../core/webhooks/events'
 import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
 import type { UserSchema } from './schemas/account'
@@ -9,6 +10,8 @@ import type { EventSchema } from './schemas/event'
 import type { FileSchema } from './schemas/file'
 import type { KeySchema } from './schemas/key'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
+import type { UploadSchema } from './schemas/upload'
+import type { UploadRequestSchema, UploadRequestWithAccessSchema } from './schemas/upload-request'
 import type { DeliverySchema, WebhookSchema } from './schemas/webhook'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -22,6 +25,48 @@ export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
     contentType: file.contentType,
     ...(file.sha256 ? { sha256: file.sha256 } : {}),
     createdAt: iso(file.createdAt),
+    ...(file.uploadRequestId ? { uploadRequestId: file.uploadRequestId } : {}),
+  }
+}
+
+export function uploadJson(upload: UploadRecord, received: readonly ReceivedPart[]): z.infer<typeof UploadSchema> {
+  return {
+    id: upload.id,
+    name: upload.name,
+    size: upload.size,
+    contentType: upload.contentType,
+    partSize: upload.partSize,
+    parts: upload.parts,
+    received: received.map((part) => part.number),
+    expiresAt: iso(upload.expiresAt),
+    createdAt: iso(upload.createdAt),
+  }
+}
+
+type RequestAccess = { token: string; url: string }
+
+/** An upload request as the API shows it; `access` only for its creator and in GET by id. */
+export function uploadRequestJson(request: UploadRequestRecord, now: number): z.infer<typeof UploadRequestSchema>
+export function uploadRequestJson(
+  request: UploadRequestRecord,
+  now: number,
+  access: RequestAccess,
+): z.infer<typeof UploadRequestWithAccessSchema>
+export function uploadRequestJson(request: UploadRequestRecord, now: number, access?: RequestAccess) {
+  return {
+    id: request.id,
+    ...(access ?? {}),
+    expiresAt: iso(request.expiresAt),
+    maxFiles: request.maxFiles,
+    maxBytes: request.maxBytes,
+    files: request.files,
+    bytes: request.bytes,
+    pendingFiles: request.heldFiles - request.files,
+    pendingBytes: request.heldBytes - request.bytes,
+    message: request.message,
+    status: uploadRequestStatus(request, now),
+    createdAt: iso(request.createdAt),
+    revokedAt: isoOrNull(request.revokedAt),
   }
 }
 

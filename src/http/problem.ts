@@ -5,7 +5,7 @@ import type { RouteTable } from './route-table'
 import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
-const PAGE_PREFIXES = ['/s/', '/d/', '/setup/', '/invite/']
+const PAGE_PREFIXES = ['/s/', '/d/', '/u/', '/setup/', '/invite/']
 
 /** Recipient routes, and the setup and invite pages, answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
 export function wantsHtml(c: Context): boolean {

@@ -30,6 +30,8 @@ export interface Services {
   live: LiveTransfers
   /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
   linkPasswords: VerifiedPasswords
+  /** Uploads started through upload requests, per client address (UPLOAD_REQUEST_RATE). */
+  uploadLimiter: FailureLimiter
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -67,7 +69,10 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'metrics' | 'live' | 'linkPasswords' | 'clock'> & {
+export type RuntimeParts = Omit<
+  Services,
+  'verifier' | 'sso' | 'limiter' | 'uploadLimiter' | 'metrics' | 'live' | 'linkPasswords' | 'clock'
+> & {
   clock?: Clock
 }
 
@@ -82,5 +87,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     metrics: new Metrics(),
     live: new LiveTransfers(parts.config.maxTransfersPerLink, parts.config.maxTransfersPerAddress),
     linkPasswords: new VerifiedPasswords(),
+    uploadLimiter: new FailureLimiter(parts.config.uploadRequestRate, clock),
   }
 }

@@ -6,6 +6,7 @@ export interface NodeConfig extends AppConfig {
   host: string
   dataDir: string
   drainTimeout: number
+  sweepInterval: number
   adminApiKey: string | null
   tokenSigningKey: string | null
   tokenVerifyKeys: string | null
@@ -21,6 +22,7 @@ export function readNodeConfig(env: SettingSource): NodeConfig {
     host: values.host,
     dataDir: values.dataDir,
     drainTimeout: values.drainTimeout,
+    sweepInterval: values.sweepInterval,
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,

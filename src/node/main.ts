@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
@@ -28,7 +30,6 @@ import { exitOnStartupFailure, listenFailure } from './startup-failure'
 import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
-const SWEEP_EVERY_MS = 60_000
 
 const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
 
@@ -45,7 +46,17 @@ async function s3Store(settings: S3Settings): Promise<ObjectStore> {
     import('../adapters/s3-store'),
     import('../adapters/s3-node-transport'),
   ])
-  return new S3ObjectStore(settings, nodeTransport())
+  return new S3ObjectStore(settings, { requestBody: nodeRequestBody }, nodeTransport())
+}
+
+/**
+ * A streamed request body for the SDK's Node handler, which sends nothing
+ * else but a stream.Readable. A body that fails (a part of the wrong length)
+ * is the S3 store's to report: the request is aborted there, and the
+ * stream's own error must not be left unheard (it would end the process).
+ */
+function nodeRequestBody(body: ReadableStream<Uint8Array>): Readable {
+  return Readable.fromWeb(body as NodeReadableStream).on('error', () => {})
 }
 
 async function main(): Promise<void> {
@@ -121,7 +132,7 @@ async function main(): Promise<void> {
   answerBeforeBody(server as Server)
 
   // Once at start (what a stop left behind: dead transfers, expiries, queued
-  // messages), then every minute.
+  // messages), then every SWEEP_INTERVAL seconds.
   const runSweep = () =>
     void maintain(services, Date.now()).then((done) => {
       if (done.queued) deliveries.kick()
@@ -131,7 +142,7 @@ async function main(): Promise<void> {
   const sweep = setInterval(() => {
     runSweep()
     disk?.removeAbandonedUploads().catch((error) => log('sweep failed', { error: String(error) }))
-  }, SWEEP_EVERY_MS)
+  }, config.sweepInterval * 1000)
   sweep.unref()
 
   stopGracefully(server as Server, {

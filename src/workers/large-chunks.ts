@@ -1,4 +1,4 @@
-import type { ObjectInfo, ObjectStore, PutResult, StoredObject } from '../core/ports'
+import type { ObjectInfo, ObjectStore, PendingMultipart, PutResult, StoredObject, StoredPart } from '../core/ports'
 
 // Chunks of at least this many bytes (unless the stream ends first), at most
 // the larger size. Node's streams move 64 KiB at a time; so do these.
@@ -58,5 +58,29 @@ export class LargeChunkObjectStore implements ObjectStore {
 
   ping(): Promise<void> {
     return this.inner.ping()
+  }
+
+  createMultipart(key: string, options: { contentType: string }): Promise<string> {
+    return this.inner.createMultipart(key, options)
+  }
+
+  putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
+    return this.inner.putPart(key, handle, number, largeChunks(body), length)
+  }
+
+  listParts(key: string, handle: string): Promise<StoredPart[]> {
+    return this.inner.listParts(key, handle)
+  }
+
+  completeMultipart(key: string, handle: string, parts: StoredPart[]): Promise<PutResult> {
+    return this.inner.completeMultipart(key, handle, parts)
+  }
+
+  abortMultipart(key: string, handle: string): Promise<void> {
+    return this.inner.abortMultipart(key, handle)
+  }
+
+  listMultipartUploads(prefix: string, limit: number): Promise<PendingMultipart[]> {
+    return this.inner.listMultipartUploads(prefix, limit)
   }
 }

@@ -69,7 +69,8 @@ export default {
 
   /**
    * The cron trigger of wrangler.toml: settles dead transfers, drops rows past
-   * retention, notices expired links, and sends the webhook outbox.
+   * retention, notices expired links, removes expired uploads, and sends the
+   * webhook outbox.
    */
   async scheduled(controller, env) {
     let runtime: Ready

@@ -53,6 +53,7 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
     objectKey: `files/f${n}`,
     createdAt: NOW,
     deletedAt: null,
+    uploadRequestId: null,
   })
   await store.insertLink({
     id: `l${n}`,

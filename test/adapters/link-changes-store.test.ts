@@ -51,6 +51,7 @@ describe.each([
       objectKey: fileId,
       createdAt: NOW,
       deletedAt: null,
+      uploadRequestId: null,
     })
     await store.insertLink({
       id,

@@ -52,6 +52,12 @@ function objectStore(get: Get): ObjectStore & { gets: number } {
     head: refuse,
     delete: refuse,
     ping: refuse,
+    createMultipart: refuse,
+    putPart: refuse,
+    listParts: refuse,
+    completeMultipart: refuse,
+    abortMultipart: refuse,
+    listMultipartUploads: refuse,
   }
   return store
 }

@@ -16,6 +16,7 @@ export function fileRecord(overrides: Partial<FileRecord> = {}): FileRecord {
     objectKey: 'files/file000001',
     createdAt: NOW - HOUR,
     deletedAt: null,
+    uploadRequestId: null,
     ...overrides,
   }
 }

@@ -119,10 +119,21 @@ describe('reading settings', () => {
       stallTimeout: 60,
       maxTransfersPerLink: 32,
       maxTransfersPerAddress: 64,
+      uploadTtl: 86400,
+      uploadPartSize: 16 * 1024 ** 2,
+      maxUploadsInFlight: 20,
+      uploadRequestRate: 60,
       s3: null,
       oidc: null,
     })
-    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null, setupTtl: 3600 })
+    expect(readSettings({}, 'node')).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: './data',
+      adminApiKey: null,
+      setupTtl: 3600,
+      sweepInterval: 60,
+    })
   })
 
   test('reads every setting', () => {
@@ -139,6 +150,10 @@ describe('reading settings', () => {
           STALL_TIMEOUT: '5',
           MAX_TRANSFERS_PER_LINK: '2',
           MAX_TRANSFERS_PER_ADDRESS: '3',
+          UPLOAD_TTL: '600',
+          UPLOAD_PART_SIZE: String(8 * 1024 ** 2),
+          MAX_UPLOADS_IN_FLIGHT: '3',
+          UPLOAD_REQUEST_RATE: '0',
           S3_BUCKET: 'b',
           S3_ENDPOINT: 'http://127.0.0.1:9000',
           S3_REGION: 'auto',
@@ -173,6 +188,10 @@ describe('reading settings', () => {
       stallTimeout: 5,
       maxTransfersPerLink: 2,
       maxTransfersPerAddress: 3,
+      uploadTtl: 600,
+      uploadPartSize: 8 * 1024 ** 2,
+      maxUploadsInFlight: 3,
+      uploadRequestRate: 0,
       s3: {
         bucket: 'b',
         endpoint: 'http://127.0.0.1:9000',
@@ -209,6 +228,10 @@ describe('reading settings', () => {
     ['MAX_LINK_TTL', { MAX_LINK_TTL: '-5' }],
     ['RESUME_GRACE', { RESUME_GRACE: '1.5' }],
     ['RATE_LIMIT', { RATE_LIMIT: 'ten' }],
+    ['UPLOAD_PART_SIZE', { UPLOAD_PART_SIZE: String(4 * 1024 ** 2) }],
+    ['UPLOAD_PART_SIZE', { UPLOAD_PART_SIZE: String(65 * 1024 ** 2) }],
+    ['UPLOAD_TTL', { UPLOAD_TTL: '0' }],
+    ['MAX_UPLOADS_IN_FLIGHT', { MAX_UPLOADS_IN_FLIGHT: '0' }],
     ['SESSION_TTL', { SESSION_TTL: '30' }],
     ['INVITE_TTL', { INVITE_TTL: '0' }],
     ['SETUP_TTL', { SETUP_TTL: 'an hour' }],

@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ZodType } from 'zod'
 import { ERROR_CODES } from '../../src/core/errors'
+import { acceptsUploadRequestToken } from '../../src/http/auth/upload-request-token'
 import { ROUTES } from '../../src/http/routes'
 import { route as uploadRoute } from '../../src/http/routes/files/upload'
 import { route as createKeyRoute } from '../../src/http/routes/keys/create'
@@ -129,7 +130,12 @@ describe('the OpenAPI document', () => {
         expect(document.components.securitySchemes.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' })
         expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '404', '429']))
       } else if (path.startsWith('/api/v1/')) {
-        expect(operation.security, where).toEqual([{ apiKey: [] }, { session: [] }])
+        // Where the authentication also takes an upload request's token, the document says so.
+        const concrete = path.replace(/\{[^}]+\}/g, 'x')
+        const schemes = acceptsUploadRequestToken(method.toUpperCase(), concrete)
+          ? [{ apiKey: [] }, { session: [] }, { uploadRequestToken: [] }]
+          : [{ apiKey: [] }, { session: [] }]
+        expect(operation.security, where).toEqual(schemes)
         expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '429']))
         // A change made with the session cookie from another site is refused.
         if (method !== 'get') expect(Object.keys(operation.responses), where).toContain('403')
@@ -232,12 +238,20 @@ describe('real answers match the schemas the document is made from', () => {
     )
     expect(subscribed.status).toBe(201)
     const webhook = await subscribed.json()
+    const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    const started = await (await request('/api/v1/uploads', asAdmin(json({ name: 'c.bin', size: 10 })))).json()
+    const uploadRequest = await (await request('/api/v1/upload-requests', asAdmin(json({ expiresIn: '1h', message: 'hi' })))).json()
+    const ids: Record<string, string> = {
+      links: link.id,
+      webhooks: webhook.id,
+      uploads: started.id,
+      'upload-requests': uploadRequest.id,
+    }
 
     for (const module of ROUTES) {
       const route = (module as { route?: { method: string; path: string; responses: Record<number, any> } }).route
       if (route?.method !== 'get' || !route.path.startsWith('/api/v1/')) continue
-      const id = route.path.includes('/links/') ? link.id : route.path.includes('/webhooks/') ? webhook.id : file.id
-      const path = route.path.replace('{id}', id)
+      const path = route.path.replace('{id}', ids[route.path.split('/')[3]!] ?? file.id)
       const response = await request(path, asAdmin())
       expect(response.status, path).toBe(200)
       conforms(jsonSchema(route, 200), await response.json())

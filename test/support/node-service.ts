@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { readdir, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import Database from 'better-sqlite3'
 import type { SqlValue } from '../../src/adapters/sql'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
@@ -92,10 +92,11 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       })
     : null
 
-  return {
+  const target: ServiceTarget = {
     name: `node+${store}`,
     baseUrl: `http://127.0.0.1:${port}`,
     adminKey,
+    pid: running.child.pid,
     async putObject(key, body, contentType = 'application/octet-stream') {
       if (client && s3) {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))
@@ -118,6 +119,14 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
         .map((entry) => relative(root, join(entry.parentPath, entry.name)))
         .sort()
     },
+    async pendingMultipart() {
+      if (client && s3) {
+        const page = await client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))
+        return (page.Uploads ?? []).map((upload) => upload.UploadId!)
+      }
+      const staging = join(dataDir, 'objects', '.uploads')
+      return existsSync(staging) ? readdirSync(staging) : []
+    },
     async query<T>(sql: string, params: SqlValue[] = []) {
       // A reader beside the entry's own connection (WAL): it sees every commit.
       const db = new Database(join(dataDir, 'fuselink.db'), { readonly: true, fileMustExist: true })
@@ -133,6 +142,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       await stopProcess(running)
       running = await spawnNodeEntry(env)
       runs.push(running)
+      target.pid = running.child.pid
     },
     async stop() {
       await stopProcess(running)
@@ -141,6 +151,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       removeScratch(dataDir)
     },
   }
+  return target
 }
 
 export const nodeDisk: TargetKind = { name: 'node+disk', runtime: 'node', start: (options) => startNodeService('disk', options) }

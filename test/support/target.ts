@@ -16,6 +16,10 @@ export interface ServiceTarget {
   removeObject(key: string): Promise<void>
   /** Every object key in its storage (on disk, an upload's staging files too), sorted. */
   listObjects(): Promise<string[]>
+  /** Multipart uploads the service's storage holds unfinished (S3 ListMultipartUploads; on disk, the staging directories). */
+  pendingMultipart(): Promise<string[]>
+  /** The process id of the server, where it is one process of its own (Node), for /proc figures. */
+  pid?: number
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
   /** Everything the service has written to its log (stdout and stderr, or the Worker's console) since it first started. */

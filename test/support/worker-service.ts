@@ -1,6 +1,6 @@
 import { cpSync } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
 import { ConfigError } from '../../src/core/errors'
@@ -115,6 +115,10 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }))
     },
     listObjects: () => listObjectKeys(client, s3.bucket),
+    async pendingMultipart() {
+      const page = await client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))
+      return (page.Uploads ?? []).map((upload) => upload.UploadId!)
+    },
     async query(sql, params = []) {
       return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
     },

@@ -23,10 +23,20 @@ export default {
     // chunks otherwise, and this pump would cap uploads at a few MiB/s.
     const reader = request.body.getReader({ mode: 'byob' })
     let forwarding = true
+    /** @type {() => void} */
+    let answer = () => {}
+    const answered = new Promise((resolve) => {
+      answer = () => resolve(undefined)
+    })
     const pump = (async () => {
       for (;;) {
         const { done, value } = await reader.readAtLeast(64 * 1024, new Uint8Array(256 * 1024))
-        if (value && value.byteLength > 0 && forwarding) await writer.write(value).catch(() => (forwarding = false))
+        // A write fuselink will never take (it answered without reading on)
+        // stays pending in workerd even once the writer is aborted: stop
+        // waiting for it when the answer comes.
+        if (value && value.byteLength > 0 && forwarding) {
+          await Promise.race([writer.write(value).catch(() => (forwarding = false)), answered])
+        }
         if (done) break
       }
       if (forwarding) await writer.close().catch(() => {})
@@ -34,7 +44,8 @@ export default {
     const response = await env.WORKER.fetch(new Request(request, { body: readable }))
     // fuselink has answered: it wants no more of the body.
     forwarding = false
-    await writer.abort().catch(() => {})
+    answer()
+    writer.abort().catch(() => {})
     await pump.catch(() => {})
     return response
   },

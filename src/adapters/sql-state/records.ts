@@ -83,7 +83,8 @@ export class SqlRecordStore implements RecordStore {
   async insertFile(file: FileRecord): Promise<void> {
     await this.db.batch([
       sql(
-        'INSERT INTO files (id, owner_id, name, size, content_type, sha256, object_key, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO files (id, owner_id, name, size, content_type, sha256, object_key, created_at, deleted_at, upload_request_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         file.id,
         file.ownerId,
         file.name,
@@ -93,6 +94,7 @@ export class SqlRecordStore implements RecordStore {
         file.objectKey,
         file.createdAt,
         file.deletedAt,
+        file.uploadRequestId,
       ),
     ])
   }
@@ -162,7 +164,7 @@ export class SqlRecordStore implements RecordStore {
     const row = await this.db.first<LinkRow & { [K in keyof FileRow as `f_${K}`]: FileRow[K] }>(
       `SELECT ${LINK_COLUMNS}, f.id AS f_id, f.owner_id AS f_owner_id, f.name AS f_name, f.size AS f_size,
               f.content_type AS f_content_type, f.sha256 AS f_sha256, f.object_key AS f_object_key,
-              f.created_at AS f_created_at, f.deleted_at AS f_deleted_at
+              f.created_at AS f_created_at, f.deleted_at AS f_deleted_at, f.upload_request_id AS f_upload_request_id
        FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ?`,
       [id],
     )
@@ -179,6 +181,7 @@ export class SqlRecordStore implements RecordStore {
         object_key: row.f_object_key,
         created_at: row.f_created_at,
         deleted_at: row.f_deleted_at,
+        upload_request_id: row.f_upload_request_id,
       }),
     }
   }

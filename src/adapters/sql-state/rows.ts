@@ -1,4 +1,13 @@
-import type { FileRecord, KeyWithOwner, LinkRecord, Role, SessionRecord, UserRecord } from '../../core/model'
+import type {
+  FileRecord,
+  KeyWithOwner,
+  LinkRecord,
+  Role,
+  SessionRecord,
+  UploadRecord,
+  UploadRequestRecord,
+  UserRecord,
+} from '../../core/model'
 
 // The tables' rows as SQL returns them, and the records they map to.
 
@@ -42,6 +51,7 @@ export interface FileRow {
   object_key: string
   created_at: number
   deleted_at: number | null
+  upload_request_id: string | null
 }
 
 export interface LinkRow {
@@ -107,6 +117,7 @@ export const toFile = (r: FileRow): FileRecord => ({
   objectKey: r.object_key,
   createdAt: r.created_at,
   deletedAt: r.deleted_at,
+  uploadRequestId: r.upload_request_id,
 })
 
 export const toLink = (r: LinkRow): LinkRecord => ({
@@ -133,7 +144,8 @@ export const toLink = (r: LinkRow): LinkRecord => ({
 export const LINK_COLUMNS =
   'l.id, l.file_id, l.owner_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, ' +
   'l.last_download_at, l.note, l.token_version, l.token_issued_at, l.token_expires_at, l.token_max_downloads'
-export const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'
+export const FILE_COLUMNS =
+  'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at, f.upload_request_id'
 
 export const USER_COLUMNS = 'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled_at'
 
@@ -146,3 +158,70 @@ export const KEY_WITH_OWNER = `SELECT k.id, k.name, k.role, k.hash, k.owner_kind
   FROM api_keys k
   LEFT JOIN users ou ON k.owner_kind = 'user' AND ou.id = k.owner_id
   LEFT JOIN api_keys ok ON k.owner_kind = 'api_key' AND ok.id = k.owner_id`
+
+export interface UploadRow {
+  id: string
+  owner_id: string
+  request_id: string | null
+  file_id: string
+  object_key: string
+  handle: string | null
+  name: string
+  size: number
+  content_type: string
+  part_size: number
+  parts: number
+  created_at: number
+  expires_at: number
+}
+
+export interface UploadRequestRow {
+  id: string
+  owner_id: string
+  message: string | null
+  max_files: number
+  max_bytes: number
+  files: number
+  bytes: number
+  held_files: number
+  held_bytes: number
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export const toUpload = (r: UploadRow): UploadRecord => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  requestId: r.request_id,
+  fileId: r.file_id,
+  objectKey: r.object_key,
+  handle: r.handle,
+  name: r.name,
+  size: r.size,
+  contentType: r.content_type,
+  partSize: r.part_size,
+  parts: r.parts,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+})
+
+export const toUploadRequest = (r: UploadRequestRow): UploadRequestRecord => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  message: r.message,
+  maxFiles: r.max_files,
+  maxBytes: r.max_bytes,
+  files: r.files,
+  bytes: r.bytes,
+  heldFiles: r.held_files,
+  heldBytes: r.held_bytes,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+})
+
+export const UPLOAD_COLUMNS =
+  'u.id, u.owner_id, u.request_id, u.file_id, u.object_key, u.handle, u.name, u.size, u.content_type, u.part_size, u.parts, u.created_at, u.expires_at'
+export const UPLOAD_REQUEST_COLUMNS =
+  'r.id, r.owner_id, r.message, r.max_files, r.max_bytes, r.files, r.bytes, r.held_files, r.held_bytes, r.created_at, r.expires_at, r.revoked_at'

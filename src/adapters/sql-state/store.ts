@@ -1,20 +1,23 @@
-import type { Role, SessionRecord, UserRecord } from '../../core/model'
+import type { FileRecord, ReceivedPart, Role, SessionRecord, UploadRecord, UploadRequestRecord, UserRecord } from '../../core/model'
 import type { AttemptAdmission, ListQuery, Page, ReserveOutcome, StateStore, SweepResult, TokenUse, TransferStart } from '../../core/ports'
 import type { Attempt } from '../../core/throttle'
 import type { SqlDatabase } from '../sql'
 import { SqlAccountStore } from './accounts'
 import { SqlTransferLedger } from './ledger'
 import { SqlRecordStore } from './records'
+import { SqlUploadStore } from './uploads'
 
-/** The StateStore over one SQL database: its records, and the accounts and the transfer ledger's steps beside them. */
+/** The StateStore over one SQL database: its records, and the accounts', the transfer ledger's and the uploads' steps beside them. */
 export class SqlStateStore extends SqlRecordStore implements StateStore {
   readonly #ledger: SqlTransferLedger
   readonly #accounts: SqlAccountStore
+  readonly #uploads: SqlUploadStore
 
   constructor(db: SqlDatabase) {
     super(db)
     this.#ledger = new SqlTransferLedger(db)
     this.#accounts = new SqlAccountStore(db)
+    this.#uploads = new SqlUploadStore(db)
   }
 
   startTransfer(start: TransferStart): Promise<boolean> {
@@ -123,5 +126,65 @@ export class SqlStateStore extends SqlRecordStore implements StateStore {
 
   sweepAccounts(now: number): Promise<void> {
     return this.#accounts.sweepAccounts(now)
+  }
+
+  startUpload(upload: UploadRecord, now: number, maxInFlight: number): Promise<boolean> {
+    return this.#uploads.startUpload(upload, now, maxInFlight)
+  }
+
+  setUploadHandle(uploadId: string, handle: string): Promise<boolean> {
+    return this.#uploads.setUploadHandle(uploadId, handle)
+  }
+
+  getUpload(id: string): Promise<UploadRecord | null> {
+    return this.#uploads.getUpload(id)
+  }
+
+  uploadsInFlight(upload: Pick<UploadRecord, 'ownerId' | 'requestId'>, now: number): Promise<number> {
+    return this.#uploads.uploadsInFlight(upload, now)
+  }
+
+  receivedParts(uploadId: string): Promise<ReceivedPart[]> {
+    return this.#uploads.receivedParts(uploadId)
+  }
+
+  recordPart(uploadId: string, part: ReceivedPart): Promise<boolean> {
+    return this.#uploads.recordPart(uploadId, part)
+  }
+
+  forgetParts(uploadId: string, numbers: number[]): Promise<void> {
+    return this.#uploads.forgetParts(uploadId, numbers)
+  }
+
+  finishUpload(uploadId: string, file: FileRecord): Promise<boolean> {
+    return this.#uploads.finishUpload(uploadId, file)
+  }
+
+  dropUpload(uploadId: string): Promise<boolean> {
+    return this.#uploads.dropUpload(uploadId)
+  }
+
+  expiredUploads(now: number, limit: number): Promise<UploadRecord[]> {
+    return this.#uploads.expiredUploads(now, limit)
+  }
+
+  knownHandles(handles: string[]): Promise<Set<string>> {
+    return this.#uploads.knownHandles(handles)
+  }
+
+  insertUploadRequest(request: UploadRequestRecord): Promise<void> {
+    return this.#uploads.insertUploadRequest(request)
+  }
+
+  getUploadRequest(id: string): Promise<UploadRequestRecord | null> {
+    return this.#uploads.getUploadRequest(id)
+  }
+
+  listUploadRequests(query: ListQuery): Promise<Page<UploadRequestRecord>> {
+    return this.#uploads.listUploadRequests(query)
+  }
+
+  revokeUploadRequest(id: string, at: number): Promise<void> {
+    return this.#uploads.revokeUploadRequest(id, at)
   }
 }

@@ -36,3 +36,9 @@ export function keyManager(principal: Principal): string | null {
   if (principal.role === 'admin') return null
   return requireUserOf(principal, 'This needs an admin, or a user managing its own keys.')
 }
+
+/** Whether the caller may see an upload: its owner, or the token of the request it came through. */
+export function canSeeUpload(principal: Principal, upload: { ownerId: string; requestId: string | null }): boolean {
+  if (principal.kind === 'upload_request') return upload.requestId === principal.id
+  return canSee(principal, upload.ownerId)
+}

@@ -10,6 +10,15 @@ export const API_KEY_SCHEME = {
     'An API key: the `ADMIN_API_KEY` the service was started with, or one created with `POST /api/v1/keys`. Send it as `Authorization: Bearer <key>`.',
 }
 
+/** The second scheme of the upload routes (routes/uploads/common.ts): an upload request's token. */
+export const UPLOAD_REQUEST_TOKEN_SCHEME = {
+  type: 'http' as const,
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description:
+    'The token of an upload request (the `token` of `POST /api/v1/upload-requests`, also the last segment of its `/u/` page): accepted by the `/api/v1/uploads` routes and by `POST /api/v1/files`, and nowhere else.',
+}
+
 /** The session cookie a sign-in sets (`POST /api/v1/sessions`), named by every /api/v1 route's `security` beside the key. */
 export const SESSION_SCHEME = {
   type: 'apiKey' as const,
@@ -30,6 +39,15 @@ Lists answer \`{"items": [...], "nextCursor": ...}\`, newest first: pass \`nextC
 const TAGS = [
   { name: 'Files', description: 'Upload files, or register objects already in the bucket; list, read and delete them.' },
   { name: 'Links', description: 'Issue links to files, change them, watch their live counters and events, revoke them.' },
+  {
+    name: 'Uploads',
+    description:
+      'Large files in parts, in any order and in parallel, resumable after a dropped connection: start an upload, send its parts, see which ones arrived, complete it into a file.',
+  },
+  {
+    name: 'Upload requests',
+    description: 'Let people without an account send you files: a link to a page with an uploader, limited in files, bytes and time.',
+  },
   { name: 'Keys', description: 'API keys for programs and people: create one, list them, disable one.' },
   {
     name: 'Accounts',

@@ -21,6 +21,7 @@ import * as me from './me/get'
 import * as changePassword from './me/password'
 import * as download from './recipient/download'
 import * as landing from './recipient/landing'
+import * as uploadPage from './recipient/upload-page'
 import * as signIn from './sessions/create'
 import * as signOutEverywhere from './sessions/delete-all'
 import * as signOut from './sessions/delete-current'
@@ -35,6 +36,15 @@ import * as health from './system/health'
 import * as jwks from './system/jwks'
 import * as metrics from './system/metrics'
 import * as openapi from './system/openapi'
+import * as closeUploadRequest from './upload-requests/close'
+import * as createUploadRequest from './upload-requests/create'
+import * as getUploadRequest from './upload-requests/get'
+import * as listUploadRequests from './upload-requests/list'
+import * as abortUpload from './uploads/abort'
+import * as completeUpload from './uploads/complete'
+import * as createUpload from './uploads/create'
+import * as getUpload from './uploads/get'
+import * as putPart from './uploads/put-part'
 import * as createUser from './users/create'
 import * as disableUser from './users/disable'
 import * as listUsers from './users/list'
@@ -51,6 +61,15 @@ export const ROUTES: readonly RouteModule[] = [
   listFiles,
   getFile,
   deleteFile,
+  createUpload,
+  putPart,
+  getUpload,
+  completeUpload,
+  abortUpload,
+  createUploadRequest,
+  listUploadRequests,
+  getUploadRequest,
+  closeUploadRequest,
   createLink,
   listLinks,
   getLink,
@@ -82,6 +101,7 @@ export const ROUTES: readonly RouteModule[] = [
   webhookDeliveries,
   landing,
   download,
+  uploadPage,
   home,
   jwks,
   health,

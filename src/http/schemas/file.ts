@@ -13,6 +13,10 @@ export const FileSchema = z
       example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     }),
     createdAt: z.string().openapi({ format: 'date-time', example: '2026-01-31T17:05:00.000Z' }),
+    uploadRequestId: z
+      .string()
+      .optional()
+      .openapi({ description: 'The upload request the file was received through; absent for your own uploads.', example: 'R4tQw8Lm2c' }),
   })
   .openapi('File', { description: 'A stored file.' })
 

@@ -97,6 +97,34 @@ const EXPLANATIONS: Partial<Record<ErrorCode, Explanation>> = {
     tone: 'warn',
   },
   not_found: { heading: 'Nothing here', sentence: 'There is nothing at this address.', icon: 'alert', tone: 'info' },
+  upload_request_closed: {
+    heading: 'This upload link is closed',
+    sentence: 'This upload link takes no more files.',
+    icon: 'ban',
+    tone: 'stop',
+  },
+}
+
+// Why an upload request takes no more files (the problem's `requestStatus`).
+const CLOSED: Record<string, Explanation> = {
+  expired: {
+    heading: 'This upload link has expired',
+    sentence: 'This upload link has expired. Ask the person who sent it for a new one.',
+    icon: 'clock',
+    tone: 'warn',
+  },
+  revoked: {
+    heading: 'This upload link was closed',
+    sentence: 'The person who sent this upload link has closed it.',
+    icon: 'ban',
+    tone: 'stop',
+  },
+  full: {
+    heading: 'This upload link is complete',
+    sentence: 'This upload link has received all the files it asked for.',
+    icon: 'checkCircle',
+    tone: 'info',
+  },
 }
 
 const FALLBACK: Explanation = {
@@ -116,7 +144,8 @@ ${body}
 
 /** A plain page for a person: what happened in words, no status code, no download button, no internals. */
 export function errorPage(error: FuselinkError) {
-  const explanation = EXPLANATIONS[error.code] ?? FALLBACK
+  const closed = error.code === 'upload_request_closed' ? CLOSED[String(error.extensions.requestStatus)] : undefined
+  const explanation = closed ?? EXPLANATIONS[error.code] ?? FALLBACK
   return page(explanation.heading, problemCard(error.code, explanation, html`<p>${explanation.sentence}</p>`))
 }
 

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import { ASSETS } from '../assets/bundle.generated'
+import { assetPath } from '../assets/paths'
 
 // Inline styles, one hashed inline script and nothing from another origin:
 // the recipient pages work without JavaScript and under a strict
@@ -89,12 +90,22 @@ const PREVIEW_TEXT = 'Open the link to see the file and download it.'
 
 type Body = HtmlEscapedString | Promise<HtmlEscapedString>
 
+export interface PageOptions {
+  /** Scripts of src/web/ to load besides the recipient one, by their asset name (upload-request.js). */
+  scripts?: string[]
+  /** Style rules of this page alone, after the shared ones. */
+  style?: string
+  /** What link previews show instead of the shared-file text: the same for every page of its kind. */
+  preview?: { title: string; text: string }
+}
+
 /**
  * A recipient page. `title` goes only into <title>; previews get the generic
- * text above. Its one script (src/web/recipient-page.ts) shows times in the
- * viewer's zone and follows a download the page started.
+ * text above. Its one inline script (src/web/recipient-page.ts) shows times
+ * in the viewer's zone and follows a download the page started.
  */
-export function page(title: string, body: Body) {
+export function page(title: string, body: Body, options: PageOptions = {}) {
+  const preview = options.preview ?? { title: PREVIEW_TITLE, text: PREVIEW_TEXT }
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -102,15 +113,15 @@ export function page(title: string, body: Body) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow, noarchive">
 <meta name="referrer" content="no-referrer">
-<meta name="description" content="${PREVIEW_TEXT}">
+<meta name="description" content="${preview.text}">
 <meta property="og:type" content="website">
 <meta property="og:site_name" content="fuselink">
-<meta property="og:title" content="${PREVIEW_TITLE}">
-<meta property="og:description" content="${PREVIEW_TEXT}">
+<meta property="og:title" content="${preview.title}">
+<meta property="og:description" content="${preview.text}">
 <meta name="twitter:card" content="summary">
-<meta name="twitter:title" content="${PREVIEW_TITLE}">
+<meta name="twitter:title" content="${preview.title}">
 <title>${title}</title>
-<style>${raw(PAGE_STYLE)}${raw(RECIPIENT_STYLE)}</style>
+<style>${raw(PAGE_STYLE)}${raw(RECIPIENT_STYLE)}${raw(options.style ?? '')}</style>
 </head>
 <body>
 <main>
@@ -118,6 +129,7 @@ ${body}
 <footer class="muted">Shared with fuselink</footer>
 </main>
 <script>${raw(RECIPIENT_SCRIPT.body)}</script>
+${(options.scripts ?? []).map((name) => html`<script src="${assetPath(name)}" defer></script>`)}
 </body>
 </html>`
 }

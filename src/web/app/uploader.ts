@@ -1,60 +1,40 @@
-import { ApiError, networkError, problemFrom } from './api'
+import { upload as send, UploadError } from '../uploader/upload'
+import { ApiError, networkError } from './api'
 
 /*
  * The app's one way to upload a file. Everything else in the page uses only
- * `upload(file, {onProgress, signal})`, so that the one-request upload below
- * can be swapped for the chunked, resumable protocol (/api/v1/uploads)
- * without touching the screens.
+ * `upload(file, {onProgress, signal})`. It is the uploader the upload
+ * request page uses too (src/web/uploader/upload.ts, docs/uploads.md): a
+ * file larger than the smallest part goes in parts, a few in flight, each
+ * retried on its own; choosing the same file again after a reload sends
+ * only the parts the service does not hold yet.
  */
 
-export interface UploadedFile {
-  id: string
-  name: string
-  size: number
-  contentType: string
-  sha256?: string
-  createdAt: string
-}
+export type { UploadedFile } from '../uploader/upload'
 
 export interface UploadOptions {
-  /** Bytes sent so far of `total`. */
+  /** Bytes the service holds or is receiving, of `total`. */
   onProgress?: (loaded: number, total: number) => void
   /** Aborting it cancels the upload; the promise then rejects with an AbortError. */
   signal?: AbortSignal
 }
 
-/** POST /api/v1/files with the file as the body, through XMLHttpRequest for its upload progress. */
-export function upload(file: File, options: UploadOptions = {}): Promise<UploadedFile> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest()
-    const aborted = () => request.abort()
-    if (options.signal?.aborted) return reject(new DOMException('The upload was cancelled.', 'AbortError'))
-    options.signal?.addEventListener('abort', aborted, { once: true })
-    const done = () => options.signal?.removeEventListener('abort', aborted)
-
-    request.open('POST', `api/v1/files?name=${encodeURIComponent(file.name)}`)
-    request.setRequestHeader('content-type', file.type || 'application/octet-stream')
-    request.setRequestHeader('accept', 'application/json')
-    request.upload.addEventListener('progress', (event) => options.onProgress?.(event.loaded, file.size))
-    request.addEventListener('load', () => {
-      done()
-      if (request.status === 201) {
-        options.onProgress?.(file.size, file.size)
-        resolve(JSON.parse(request.responseText) as UploadedFile)
-      } else {
-        reject(problemFrom(request.status, request.responseText, request.getResponseHeader('retry-after')))
-      }
+/** Refusals as the rest of the app reads them (ApiError), with the session cookie as the credential. */
+export async function upload(file: File, options: UploadOptions = {}) {
+  try {
+    return await send(file, {
+      signal: options.signal,
+      // The app may be served under a path: its API is beside the page.
+      baseUrl: new URL('.', document.baseURI).href,
+      onProgress: (progress) => options.onProgress?.(progress.loaded, progress.total),
     })
-    request.addEventListener('error', () => {
-      done()
-      reject(networkError())
-    })
-    request.addEventListener('abort', () => {
-      done()
-      reject(new DOMException('The upload was cancelled.', 'AbortError'))
-    })
-    request.send(file)
-  })
+  } catch (error) {
+    if (error instanceof UploadError) {
+      throw error.status === 0 ? networkError() : new ApiError(error.status, error.code ?? `http_${error.status}`, error.message, null)
+    }
+    if (error instanceof TypeError) throw networkError()
+    throw error
+  }
 }
 
 export const isCancelled = (error: unknown) => error instanceof DOMException && error.name === 'AbortError'

@@ -46,6 +46,7 @@ export function register(app: RouteApp, services: Services) {
       objectKey: key,
       createdAt: services.clock.now(),
       deletedAt: null,
+      uploadRequestId: null,
     }
     await services.state.insertFile(file)
     return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })

@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
+import { FuselinkError } from '../../../core/errors'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { MeSchema } from '../../schemas/account'
@@ -20,7 +21,10 @@ export const route = createRoute({
 
 export function register(app: RouteApp, _services: Services) {
   app.openapi(route, (c) => {
-    const { kind, id, name, role } = c.get('principal')
+    const principal = c.get('principal')
+    // An upload request's token is accepted on the upload routes only (auth/upload-request-token.ts).
+    if (principal.kind === 'upload_request') throw new FuselinkError('forbidden', 'An upload link is no account.')
+    const { kind, id, name, role } = principal
     return c.json({ kind, id, name, role }, 200)
   })
 }

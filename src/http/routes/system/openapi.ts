@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { API_KEY_SCHEME, apiDocument, SESSION_SCHEME } from '../../openapi/document'
+import { API_KEY_SCHEME, apiDocument, SESSION_SCHEME, UPLOAD_REQUEST_TOKEN_SCHEME } from '../../openapi/document'
 import { json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import type { Services } from '../../services'
@@ -20,5 +20,6 @@ export const route = createRoute({
 export function register(app: RouteApp, services: Services) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', API_KEY_SCHEME)
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', SESSION_SCHEME)
+  app.openAPIRegistry.registerComponent('securitySchemes', 'uploadRequestToken', UPLOAD_REQUEST_TOKEN_SCHEME)
   app.openapi(route, (c) => c.json(apiDocument(app, services.config.publicUrl), 200))
 }

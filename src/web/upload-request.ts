@@ -1,0 +1,110 @@
+/**
+ * The uploader of an upload request's page (/u/<token>): each chosen or
+ * dropped file goes up through ./uploader/upload.ts with a progress bar, its
+ * speed and time left, and a button to cancel it. The request's token is the
+ * last segment of the page's address.
+ */
+import { humanSize, timeLeft } from './uploader/format'
+import { rememberedUploads, type UploadProgress, upload } from './uploader/upload'
+
+const token = decodeURIComponent(location.pathname.split('/').pop() ?? '')
+const form = document.getElementById('uploader') as HTMLFormElement | null
+const input = document.getElementById('files') as HTMLInputElement | null
+const drop = document.getElementById('drop')
+const queue = document.getElementById('queue')
+const note = document.getElementById('resume-note')
+
+const maxFileBytes = Number(form?.dataset.maxFileBytes ?? 0)
+let filesLeft = Number(form?.dataset.filesLeft ?? 0)
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  if (className) node.className = className
+  node.textContent = text
+  return node
+}
+
+function describe(progress: UploadProgress): string {
+  const done = `${humanSize(progress.loaded)} of ${humanSize(progress.total)}`
+  if (progress.bytesPerSecond <= 0) return progress.resumedBytes > 0 ? `${done}, resuming` : done
+  const left = progress.secondsLeft === null ? '' : `, ${timeLeft(progress.secondsLeft)}`
+  return `${done} · ${humanSize(progress.bytesPerSecond)}/s${left}`
+}
+
+function send(file: File): void {
+  if (!queue) return
+  const item = element('li', '')
+  const row = element('div', 'row')
+  const name = element('span', 'name', file.name)
+  const cancel = element('button', '', 'Cancel')
+  cancel.type = 'button'
+  row.append(name, cancel)
+  const bar = element('progress', '')
+  bar.max = Math.max(file.size, 1)
+  bar.value = 0
+  const status = element('div', 'muted small status', humanSize(file.size))
+  item.append(row, bar, status)
+  queue.append(item)
+
+  if (filesLeft <= 0) {
+    status.textContent = 'Not sent: this request takes no more files.'
+    status.className = 'small failed'
+    cancel.remove()
+    return
+  }
+  if (file.size > maxFileBytes) {
+    status.textContent = `Not sent: larger than the ${humanSize(maxFileBytes)} this request still takes.`
+    status.className = 'small failed'
+    cancel.remove()
+    return
+  }
+  filesLeft -= 1
+
+  const controller = new AbortController()
+  cancel.addEventListener('click', () => controller.abort())
+  upload(file, {
+    token,
+    signal: controller.signal,
+    onProgress(progress) {
+      bar.value = progress.loaded
+      status.textContent = describe(progress)
+    },
+  }).then(
+    () => {
+      bar.value = bar.max
+      status.textContent = `Sent: ${humanSize(file.size)}.`
+      status.className = 'small done'
+      cancel.remove()
+    },
+    (error: unknown) => {
+      filesLeft += 1
+      const cancelled = error instanceof DOMException && error.name === 'AbortError'
+      status.textContent = cancelled ? 'Cancelled.' : `Not sent: ${error instanceof Error ? error.message : String(error)}`
+      status.className = cancelled ? 'muted small' : 'small failed'
+      cancel.remove()
+    },
+  )
+}
+
+input?.addEventListener('change', () => {
+  for (const file of input.files ?? []) send(file)
+  input.value = ''
+})
+
+drop?.addEventListener('dragover', (event) => {
+  event.preventDefault()
+  drop.classList.add('over')
+})
+drop?.addEventListener('dragleave', () => drop.classList.remove('over'))
+drop?.addEventListener('drop', (event) => {
+  event.preventDefault()
+  drop.classList.remove('over')
+  for (const file of event.dataTransfer?.files ?? []) send(file)
+})
+
+const unfinished = rememberedUploads(token)
+if (note && unfinished.length > 0) {
+  const names = unfinished.map((entry) => `${entry.name} (${humanSize(entry.size)})`).join(', ')
+  note.textContent = `Not finished last time: ${names}. Choose the same file again to send only what is missing.`
+  note.hidden = false
+}

@@ -1,0 +1,4 @@
+import { nodeS3 } from '../support/node-service'
+import { defineUploadSuite } from './suite'
+
+defineUploadSuite(nodeS3)
