@@ -1,13 +1,14 @@
 import type { z } from '@hono/zod-openapi'
 import { linkStatus } from '../core/link/policy'
-import type { FileRecord, LinkRecord } from '../core/model'
+import type { FileRecord, LinkRecord, Owner } from '../core/model'
 import type { FileSchema } from './schemas/file'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms))
 
-export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
+/** A file as the API shows it; `owner` for admins only. */
+export function fileJson(file: FileRecord, owner?: Owner): z.infer<typeof FileSchema> {
   return {
     id: file.id,
     name: file.name,
@@ -15,20 +16,28 @@ export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
     contentType: file.contentType,
     ...(file.sha256 ? { sha256: file.sha256 } : {}),
     createdAt: iso(file.createdAt),
+    ...(owner ? { owner } : {}),
   }
 }
 
 type Access = { token: string; url: string; downloadUrl: string }
 
-/** A link as the API shows it; `access` only for its creator and in GET by id. */
-export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number): z.infer<typeof LinkSchema>
+/** A link as the API shows it; `access` only for its creator and in GET by id; `owner` for admins only. */
+export function linkJson(
+  link: LinkRecord,
+  file: Pick<FileRecord, 'deletedAt'> | null,
+  now: number,
+  access?: undefined,
+  owner?: Owner,
+): z.infer<typeof LinkSchema>
 export function linkJson(
   link: LinkRecord,
   file: Pick<FileRecord, 'deletedAt'> | null,
   now: number,
   access: Access,
+  owner?: Owner,
 ): z.infer<typeof LinkWithAccessSchema>
-export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number, access?: Access) {
+export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number, access?: Access, owner?: Owner) {
   return {
     id: link.id,
     fileId: link.fileId,
@@ -42,5 +51,6 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     ...(link.filename !== null ? { filename: link.filename } : {}),
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    ...(owner ? { owner } : {}),
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../../core/model'
+import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget, Owner } from '../../core/model'
 import type { ListQuery, Page, RecordStore } from '../../core/ports'
 import { type SqlDatabase, sql } from '../sql'
 import { pageAfter, toPage } from './pages'
@@ -42,9 +42,25 @@ export class SqlRecordStore implements RecordStore {
     return row ? toKey(row) : null
   }
 
-  async disableKey(id: string, at: number): Promise<boolean> {
-    await this.db.batch([sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id)])
-    return (await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) !== null
+  async disableKey(id: string, at: number, options: { revokeLinks?: boolean } = {}): Promise<boolean> {
+    if ((await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) === null) return false
+    await this.db.batch([
+      sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id),
+      ...(options.revokeLinks ? [sql('UPDATE links SET revoked_at = ? WHERE issuer_key_id = ? AND revoked_at IS NULL', at, id)] : []),
+    ])
+    return true
+  }
+
+  async getOwners(ids: readonly string[]): Promise<Map<string, Owner>> {
+    const unique = [...new Set(ids)]
+    const owners = new Map<string, Owner>()
+    if (unique.length === 0) return owners
+    const rows = await this.db.all<{ id: string; name: string }>(
+      `SELECT id, name FROM api_keys WHERE id IN (${unique.map(() => '?').join(', ')})`,
+      unique,
+    )
+    for (const row of rows) owners.set(row.id, { kind: 'api_key', id: row.id, name: row.name })
+    return owners
   }
 
   async insertFile(file: FileRecord): Promise<void> {
@@ -88,11 +104,12 @@ export class SqlRecordStore implements RecordStore {
   async insertLink(link: LinkRecord): Promise<void> {
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO links (id, file_id, owner_id, issuer_key_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
+        link.issuerKeyId,
         link.filename,
         link.maxDownloads,
         link.size,

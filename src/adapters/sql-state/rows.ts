@@ -27,6 +27,7 @@ export interface LinkRow {
   id: string
   file_id: string
   owner_id: string
+  issuer_key_id: string | null
   filename: string | null
   max_downloads: number
   size: number
@@ -64,6 +65,7 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   id: r.id,
   fileId: r.file_id,
   ownerId: r.owner_id,
+  issuerKeyId: r.issuer_key_id,
   filename: r.filename,
   maxDownloads: r.max_downloads,
   size: r.size,
@@ -77,5 +79,5 @@ export const toLink = (r: LinkRow): LinkRecord => ({
 })
 
 export const LINK_COLUMNS =
-  'l.id, l.file_id, l.owner_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
+  'l.id, l.file_id, l.owner_id, l.issuer_key_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
 export const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'

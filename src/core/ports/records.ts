@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget } from '../model'
+import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget, Owner } from '../model'
 
 export interface Page<T> {
   items: T[]
@@ -25,8 +25,15 @@ export interface RecordStore {
 
   insertKey(key: ApiKeyRecord): Promise<void>
   findKeyByHash(hash: string): Promise<ApiKeyRecord | null>
-  /** Sets disabled_at once; false when there is no such key. */
-  disableKey(id: string, at: number): Promise<boolean>
+  /**
+   * Sets disabled_at once; false when there is no such key. With
+   * `revokeLinks`, every link the key issued is revoked in the same step
+   * (again on a repeated call: a key disabled earlier can still have its
+   * links revoked).
+   */
+  disableKey(id: string, at: number, options?: { revokeLinks?: boolean }): Promise<boolean>
+  /** The owners among `ids` that the store knows, by id (at most 100 ids). */
+  getOwners(ids: readonly string[]): Promise<Map<string, Owner>>
 
   insertFile(file: FileRecord): Promise<void>
   getFile(id: string): Promise<FileRecord | null>

@@ -5,6 +5,8 @@ import type { Principal } from '../../core/model'
 import type { AppEnv, Services } from '../services'
 
 export const BOOTSTRAP_KEY_ID = 'admin'
+/** How the bootstrap key is named where an owner is shown: the setting it comes from. */
+export const BOOTSTRAP_KEY_NAME = 'ADMIN_API_KEY'
 
 /**
  * Bearer API keys. Only hashes are stored; a presented key is hashed and

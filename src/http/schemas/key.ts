@@ -9,6 +9,18 @@ export const CreateKeyBody = z.object({
   role: Role,
 })
 
+export const DisableKeyQuery = z.object({
+  revokeLinks: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true')
+    .openapi({
+      description:
+        'With `true`, every link issued with this key is revoked too, in the same step (again on a repeated call: a key disabled earlier can still have its links revoked).',
+      example: 'true',
+    }),
+})
+
 export const CreatedKeySchema = z
   .object({
     id: z.string().openapi({ example: 'Hn4sW1cZ8e' }),

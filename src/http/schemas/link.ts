@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { OwnerQuery, OwnerSchema } from './owner'
 import { PageQuery, pageOf } from './page'
 
 /** The most downloads one link may allow; also keeps the token short. */
@@ -31,6 +32,7 @@ export const LinkSchema = z
       .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
+    owner: OwnerSchema.optional(),
   })
   .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
 
@@ -49,6 +51,7 @@ export const LinkPageSchema = pageOf(LinkSchema, 'LinkPage')
 
 export const LinkListQuery = PageQuery.extend({
   fileId: z.string().min(1).max(64).optional().openapi({ description: "Only this file's links." }),
+  ...OwnerQuery.shape,
 })
 
 export const IssueBody = z.object({

@@ -6,6 +6,7 @@ import type { FileRecord } from '../../../core/model'
 import { ObjectTooLargeError } from '../../../core/ports'
 import { API_KEY_PROBLEMS, BEARER, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
 import { FileSchema, UploadQuery } from '../../schemas/file'
 import type { Services } from '../../services'
@@ -87,6 +88,6 @@ export function register(app: RouteApp, services: Services) {
       deletedAt: null,
     }
     await services.state.insertFile(file)
-    return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })
+    return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${id}` })
   })
 }

@@ -7,6 +7,7 @@ import { newId } from '../../../core/ids'
 import type { LinkRecord } from '../../../core/model'
 import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { linkJson } from '../../present'
 import { IssueBody, LinkWithAccessSchema } from '../../schemas/link'
 import type { Services } from '../../services'
@@ -52,6 +53,7 @@ export function register(app: RouteApp, services: Services) {
       id: newId(),
       fileId: file.id,
       ownerId: principal.keyId,
+      issuerKeyId: principal.keyId,
       filename: body.filename === undefined ? null : safeFilename(body.filename),
       maxDownloads: body.maxDownloads,
       size: file.size,
@@ -65,6 +67,7 @@ export function register(app: RouteApp, services: Services) {
     }
     await services.state.insertLink(link)
     const access = await linkAccess(services, link, c.req.url)
-    return c.json(linkJson(link, file, now, access), 201, { Location: `/api/v1/links/${link.id}` })
+    const owner = await ownerFor(services, principal, link.ownerId)
+    return c.json(linkJson(link, file, now, access, owner), 201, { Location: `/api/v1/links/${link.id}` })
   })
 }
