@@ -16,8 +16,12 @@ export interface ServiceTarget {
   removeObject(key: string): Promise<void>
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
-  /** Stops and starts the service on the same state (persistence). */
-  restart(): Promise<void>
+  /**
+   * Stops and starts the service on the same state (persistence); `env`
+   * changes settings for this and later starts (an empty string unsets one),
+   * as an operator does when rotating keys.
+   */
+  restart(env?: Record<string, string>): Promise<void>
   stop(): Promise<void>
 }
 

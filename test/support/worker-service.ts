@@ -103,8 +103,9 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
     },
     scheduled: (time) => triggerScheduled(baseUrl, time),
-    async restart() {
+    async restart(changes = {}) {
       await running.dispose()
+      Object.assign(workerOptions.vars, changes)
       running = await startWorker(workerOptions)
       target.startupMs = running.startupMs
       target.firstRequestMs = running.firstRequestMs

@@ -1,5 +1,4 @@
 import { FuselinkClient, type Jwks } from '../../client'
-import { generateSigningJwk } from '../../core/token/keys'
 import { type Command, expectArguments } from '../command'
 
 /** The steps of a rotation, for the key just made (docs/integrations.md, "Rotating the signing key"). */
@@ -45,6 +44,8 @@ export const keygen: Command = {
       context.out.note(`could not read the keys in use from ${jwksUrl} (${(error as Error).message}); fetch them before restarting`)
     }
     const inUse = new Set((current?.keys ?? []).map((key) => key.kid))
+    // Loaded here: jose takes a while to load, and only this command needs it.
+    const { generateSigningJwk } = await import('../../core/token/keys')
     let jwk = await generateSigningJwk(values.p256 ? 'ES256' : 'EdDSA')
     // Kids are short (they ride in every link): draw again on the rare clash.
     while (inUse.has(jwk.kid!)) jwk = await generateSigningJwk(values.p256 ? 'ES256' : 'EdDSA')

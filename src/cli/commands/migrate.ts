@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SqliteDatabase } from '../../adapters/sqlite-database'
-import { applyMigrations } from '../../node/migrate'
 import { type Command, expectArguments } from '../command'
 import { LocalError } from '../exit'
 
@@ -21,6 +19,11 @@ export const migrate: Command = {
     expectArguments(positionals, { min: 0, max: 0 }, '')
     const dataDir = resolve((values['data-dir'] as string | undefined) ?? (context.io.env.DATA_DIR || './data'))
     const path = join(dataDir, 'fuselink.db')
+    // Loaded here: the SQLite driver is native code only this command needs.
+    const [{ SqliteDatabase }, { applyMigrations }] = await Promise.all([
+      import('../../adapters/sqlite-database'),
+      import('../../node/migrate'),
+    ])
     let applied: string[]
     try {
       mkdirSync(dataDir, { recursive: true })
