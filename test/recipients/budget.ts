@@ -107,16 +107,27 @@ export function defineByteBudgetSuite(kind: TargetKind) {
         proxy.reset()
         const statuses: number[] = []
         statuses.push((await get(link.path, undefined, abortAfter)).status)
+        // Whether the first transfer ended cut depends on how much of the file
+        // the network took before the abort (docs/counting.md, "What a cut
+        // client can resume"): on a fast loopback a small file can be handed
+        // over whole, and is then counted complete.
+        const first = await waitFor('the first transfer to settle', async () => {
+          const rows = await target.query<{ state: string }>('SELECT state FROM transfers WHERE link_id = ?', [link.id])
+          return rows.length === 1 && rows[0]!.state !== 'active' ? rows[0]!.state : null
+        })
         for (let round = 0; round < 30 && statuses.at(-1) !== 410; round++) {
           statuses.push((await get(link.path, 'bytes=1-', abortAfter)).status)
         }
         const limit = bound(1, size)
         report(`abort after ${mib(abortAfter)} and resume from byte 1, again and again (size ${mib(size)})`, [
-          `statuses in order: ${statuses.join(' ')}`,
+          `first transfer settled ${first}; statuses in order: ${statuses.join(' ')}`,
           `total file bytes out ${mib(proxy.bodyBytes)}; bound ${mib(limit)}`,
         ])
         expect(statuses.at(-1)).toBe(410)
-        expect(statuses.filter((s) => s === 206).length).toBeGreaterThanOrEqual(1)
+        // A cut first transfer is resumed at least once (the honest part of
+        // the give-back); one handed over whole is never resumed.
+        if (first === 'cut') expect(statuses.filter((s) => s === 206).length).toBeGreaterThanOrEqual(1)
+        else expect(statuses).toEqual([200, 410])
         expect(proxy.bodyBytes).toBeLessThanOrEqual(limit)
         expect((await api.link(link.id)).downloads).toBe(1)
       },
