@@ -51,10 +51,11 @@ module.exports = {
     },
     {
       name: 'web-is-browser-code',
-      comment: 'src/web runs in the browser: it imports only itself and the pure core, and nothing imports it (npm run assets bundles it).',
+      comment:
+        'src/web runs in the browser: it imports only itself, the pure core and uqr (QR codes), and nothing imports it (npm run assets bundles it).',
       severity: 'error',
       from: { path: '^src/web/' },
-      to: { pathNot: ['^src/(web|core)/'] },
+      to: { pathNot: ['^src/(web|core)/', npm(['uqr'])] },
     },
     {
       name: 'nothing-imports-web',

@@ -16,14 +16,14 @@ export interface Schemas {
     createdAt: string
     owner?: Schemas["Owner"]
   }
-  /** Who owns a file or a link. Shown to admins only. */
+  /** Who owns a key, a file or a link (the last two shown to admins only). */
   Owner: {
-    /** An API key, or a user (who owns what its keys and sessions make). */
-    kind: "api_key" | "user"
-    /** The key's or the user's id; pass it as `?owner=` to list what it owns. */
+    /** A user (who owns what its keys and sessions make), or an API key that belongs to no user. */
+    kind: "user" | "api_key"
+    /** The user's or the key's id (one id space); pass it as `?owner=` to list what it owns. */
     id: string
-    /** The key's name, or the user's username. */
-    name: string
+    /** The user's username, or the key's name. */
+    name: string | null
   }
   /** An error, as `application/problem+json` (RFC 9457). */
   Problem: {
@@ -34,7 +34,7 @@ export interface Schemas {
     /** The HTTP status, repeated. */
     status: number
     /** Stable, machine-readable: branch on this, not on `title` or `detail`. */
-    code: "invalid_request" | "unauthorized" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "not_found" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "internal_error" | "storage_unavailable"
+    code: "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "internal_error" | "storage_unavailable"
     /** What went wrong with this request, for people. */
     detail: string
   }
@@ -70,10 +70,16 @@ export interface Schemas {
     status: "active" | "expired" | "revoked" | "exhausted" | "file_deleted"
     /** Overrides the file's name in downloads; absent when not set. */
     filename?: string
+    /** The sender's words to the recipient, shown on the page; `null` when none. */
+    message: string | null
+    /** Whether downloading needs the link password. */
+    passwordProtected: boolean
     /** When the link was issued. ISO 8601, UTC. */
     createdAt: string
     /** When the link was revoked; `null` when it was not. ISO 8601, UTC. */
     revokedAt: string | null
+    /** When the last counted download started (resumes are not downloads); `null` before the first. ISO 8601, UTC. */
+    lastDownloadAt: string | null
     owner?: Schemas["Owner"]
   }
   LinkPage: {
@@ -85,10 +91,65 @@ export interface Schemas {
   CreatedKey: {
     id: string
     name: string
-    /** `admin` sees and does everything; `user` sees only its own files and links, and gets 403 on admin routes. */
+    /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
     role: "admin" | "user"
     /** The secret, shown this once; only its hash is kept. */
     key: string
+  }
+  KeyPage: {
+    items: Array<Schemas["Key"]>
+    /** Pass it back as `cursor` for the next page; `null` on the last page. */
+    nextCursor: string | null
+  }
+  /** An API key, without its secret. */
+  Key: {
+    id: string
+    name: string
+    /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
+    role: "admin" | "user"
+    owner: Schemas["Owner"] & Record<string, never> | null
+    /** When the key was made. ISO 8601, UTC. */
+    createdAt: string
+    /** When the key was disabled; `null` while it works. */
+    disabledAt: string | null
+  }
+  /** A sign-in: the user, and when the session cookie stops working. */
+  Session: {
+    user: Schemas["User"]
+    /** When the session ends; sign in again then. ISO 8601, UTC. */
+    expiresAt: string
+  }
+  /** A person who signs in. */
+  User: {
+    id: string
+    username: string
+    /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
+    role: "admin" | "user"
+    /** When the user was created. ISO 8601, UTC. */
+    createdAt: string
+    /** When the user was disabled; `null` while enabled. ISO 8601, UTC. */
+    disabledAt: string | null
+  }
+  /** Who is calling. */
+  Me: {
+    /** A signed-in user, or an API key. */
+    kind: "user" | "api_key"
+    /** The user's or the key's id. */
+    id: string
+    /** The username, or the key's name. */
+    name: string
+    /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
+    role: "admin" | "user"
+  }
+  /** A new user; with an invite link when no password was given. */
+  CreatedUser: Schemas["User"] & {
+    /** When the user was created without a password: the single-use page (`PUBLIC_URL/invite/<token>`) where the user chooses one. Valid `INVITE_TTL` seconds (7 days). */
+    inviteUrl?: string
+  }
+  UserPage: {
+    items: Array<Schemas["User"]>
+    /** Pass it back as `cursor` for the next page; `null` on the last page. */
+    nextCursor: string | null
   }
   /** A JSON Web Key Set. */
   Jwks: {
@@ -102,7 +163,7 @@ export interface Schemas {
 }
 
 /** Every problem code the service answers with (docs/api.md, "Errors"). */
-export type ProblemCode = "invalid_request" | "unauthorized" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "not_found" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "internal_error" | "storage_unavailable"
+export type ProblemCode = "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "internal_error" | "storage_unavailable"
 
 /** The operations that answer JSON (or nothing), by "METHOD /path" as the document names them. */
 export interface Operations {
@@ -136,7 +197,7 @@ export interface Operations {
     status: 201
     response: Schemas["File"]
     /** The problem codes this operation may answer. */
-    codes: "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "storage_unavailable" | "unauthorized"
+    codes: "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "storage_unavailable" | "unauthorized"
   }
   /** Import an object from the bucket — Admin only. */
   "POST /api/v1/files/import": {
@@ -180,7 +241,7 @@ export interface Operations {
     status: 204
     response: undefined
     /** The problem codes this operation may answer. */
-    codes: "internal_error" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized"
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized"
   }
   /** List links */
   "GET /api/v1/links": {
@@ -218,11 +279,15 @@ export interface Operations {
       filename?: string
       /** ISO 8601; before it the link answers 403 `link_not_yet_valid`. Must be before the expiry. */
       notBefore?: string
+      /** The sender's words to the recipient (at most 500 characters), shown on the page with the sender's name; never to link previewers. */
+      message?: string
+      /** A password the recipient must give (10 to 1024 characters): on the page, or as the header `Link-Password`. Only its hash is kept. */
+      password?: string
     }
     status: 201
     response: Schemas["LinkWithAccess"]
     /** The problem codes this operation may answer. */
-    codes: "internal_error" | "invalid_request" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized"
+    codes: "forbidden" | "internal_error" | "invalid_request" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized"
   }
   /** Get a link */
   "GET /api/v1/links/{id}": {
@@ -250,7 +315,7 @@ export interface Operations {
     status: 204
     response: undefined
     /** The problem codes this operation may answer. */
-    codes: "internal_error" | "not_found" | "rate_limited" | "unauthorized"
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "unauthorized"
   }
   /** Revoke a link by its token */
   "POST /api/v1/links/revoke": {
@@ -264,9 +329,25 @@ export interface Operations {
     status: 204
     response: undefined
     /** The problem codes this operation may answer. */
-    codes: "internal_error" | "invalid_request" | "invalid_token" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized"
+    codes: "forbidden" | "internal_error" | "invalid_request" | "invalid_token" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized"
   }
-  /** Create an API key — Admin only. */
+  /** List API keys */
+  "GET /api/v1/keys": {
+    path: Record<string, never>
+    query: {
+      /** The most items to return. */
+      limit?: number
+      /** The `nextCursor` of the previous page; omit for the first page. */
+      cursor?: string
+    }
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["KeyPage"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "invalid_request" | "rate_limited" | "unauthorized"
+  }
+  /** Create an API key */
   "POST /api/v1/keys": {
     path: Record<string, never>
     query: Record<string, never>
@@ -274,7 +355,7 @@ export interface Operations {
     body: {
       /** What the key is for, for people. */
       name: string
-      /** `admin` sees and does everything; `user` sees only its own files and links, and gets 403 on admin routes. */
+      /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
       role: "admin" | "user"
     }
     status: 201
@@ -282,7 +363,7 @@ export interface Operations {
     /** The problem codes this operation may answer. */
     codes: "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "unauthorized"
   }
-  /** Disable an API key — Admin only. */
+  /** Disable an API key */
   "DELETE /api/v1/keys/{id}": {
     path: {
       /** The key's id. */
@@ -298,6 +379,119 @@ export interface Operations {
     response: undefined
     /** The problem codes this operation may answer. */
     codes: "forbidden" | "internal_error" | "invalid_request" | "not_found" | "rate_limited" | "unauthorized"
+  }
+  /** Sign in */
+  "POST /api/v1/sessions": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: {
+      /** The username, in any case. */
+      username: string
+      /** The password. */
+      password: string
+    }
+    status: 201
+    response: Schemas["Session"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "unauthorized"
+  }
+  /** Sign out everywhere */
+  "DELETE /api/v1/sessions": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "unauthorized"
+  }
+  /** Sign out */
+  "DELETE /api/v1/sessions/current": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "unauthorized"
+  }
+  /** Who is calling */
+  "GET /api/v1/me": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["Me"]
+    /** The problem codes this operation may answer. */
+    codes: "internal_error" | "rate_limited" | "unauthorized"
+  }
+  /** Change my password */
+  "POST /api/v1/me/password": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: {
+      /** The password now. */
+      current: string
+      /** The new password (10 to 1024 characters). */
+      new: string
+    }
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "unauthorized" | "wrong_password"
+  }
+  /** List users — Admin only. */
+  "GET /api/v1/users": {
+    path: Record<string, never>
+    query: {
+      /** The most items to return. */
+      limit?: number
+      /** The `nextCursor` of the previous page; omit for the first page. */
+      cursor?: string
+    }
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["UserPage"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "invalid_request" | "rate_limited" | "unauthorized"
+  }
+  /** Create a user — Admin only. */
+  "POST /api/v1/users": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: {
+      /** 3 to 64 letters (A–Z, a–z), digits, `.`, `_` or `-`; matched without case. */
+      username: string
+      /** `admin` sees and does everything; `user` sees only its own files, links and keys, and gets 403 on admin routes. */
+      role: "admin" | "user"
+      /** The user's password (10 to 1024 characters); without it the answer carries an invite link. */
+      password?: string
+    }
+    status: 201
+    response: Schemas["CreatedUser"]
+    /** The problem codes this operation may answer. */
+    codes: "conflict" | "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "unauthorized"
+  }
+  /** Disable a user — Admin only. */
+  "DELETE /api/v1/users/{id}": {
+    path: {
+      /** The user's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "unauthorized"
   }
   /** Public signing keys */
   "GET /.well-known/jwks.json": {

@@ -2,10 +2,13 @@
 const STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  password_required: 401,
   forbidden: 403,
   invalid_token: 403,
   link_not_yet_valid: 403,
+  wrong_password: 403,
   not_found: 404,
+  conflict: 409,
   link_expired: 410,
   link_revoked: 410,
   download_limit_reached: 410,
@@ -22,10 +25,13 @@ export type ErrorCode = keyof typeof STATUS
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
   unauthorized: 'Unauthorized',
+  password_required: 'Password required',
   forbidden: 'Forbidden',
   invalid_token: 'Invalid link',
   link_not_yet_valid: 'Link not yet valid',
+  wrong_password: 'Wrong password',
   not_found: 'Not found',
+  conflict: 'Conflict',
   link_expired: 'Link expired',
   link_revoked: 'Link revoked',
   download_limit_reached: 'Download limit reached',
@@ -48,13 +54,16 @@ export class FuselinkError extends Error {
   readonly code: ErrorCode
   readonly status: number
   readonly title: string
+  /** Seconds a refused client should wait (Retry-After), when the refusal knows. */
+  readonly retryAfter: number | undefined
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; retryAfter?: number }) {
     super(detail ?? TITLES[code], options)
     this.name = 'FuselinkError'
     this.code = code
     this.status = STATUS[code]
     this.title = TITLES[code]
+    this.retryAfter = options?.retryAfter
   }
 }
 

@@ -2,20 +2,69 @@
 
 export type Role = 'admin' | 'user'
 
+/** Who owns a key: the user it was made for, or the key (with no user) that made it. */
+export interface KeyOwner {
+  kind: 'user' | 'api_key'
+  id: string
+}
+
 export interface ApiKeyRecord {
   id: string
   name: string
   role: Role
   /** SHA-256 of the secret, hex; the secret itself is never stored. */
   hash: string
+  /** Null for keys made before accounts existed, whose maker was not recorded. */
+  owner: KeyOwner | null
   createdAt: number
   disabledAt: number | null
 }
 
-/** Who is calling the issuer API. */
-export interface Principal {
-  keyId: string
+/** A key as lookups return it: with its owner's name, and whether a user owning it is disabled. */
+export interface KeyWithOwner extends ApiKeyRecord {
+  ownerName: string | null
+  ownerDisabledAt: number | null
+}
+
+export interface UserRecord {
+  id: string
+  username: string
   role: Role
+  /** Null until the user has chosen a password (an open invite). */
+  passwordHash: string | null
+  createdAt: number
+  disabledAt: number | null
+}
+
+export interface SessionRecord {
+  /** The session token's jti. */
+  id: string
+  userId: string
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+}
+
+/**
+ * Who is calling the API: a signed-in user, or an API key (which belongs to
+ * a user, or to the key with no user that made it).
+ */
+export type Principal =
+  | { kind: 'user'; id: string; name: string; role: Role; sessionId: string | null }
+  | { kind: 'api_key'; id: string; name: string; role: Role; userId: string | null }
+
+/**
+ * The owner the caller acts as: what it creates belongs to it, what belongs
+ * to it is what it may see. A user's keys act as that user; a key with no
+ * user is its own owner (users and keys share one id space).
+ */
+export function ownerOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.id : (principal.userId ?? principal.id)
+}
+
+/** The user the caller is or acts for, if any. */
+export function userOf(principal: Principal): string | null {
+  return principal.kind === 'user' ? principal.id : principal.userId
 }
 
 export interface FileRecord {
@@ -38,6 +87,10 @@ export interface LinkRecord {
   issuerKeyId: string | null
   /** Overrides the file's name in Content-Disposition. */
   filename: string | null
+  /** The sender's words to the recipient, shown on the landing page. */
+  message: string | null
+  /** The link password's hash (src/core/password.ts), or null when it has none. */
+  passwordHash: string | null
   maxDownloads: number
   /** The file's size when the link was issued: one download's worth of bytes. */
   size: number
@@ -51,6 +104,8 @@ export interface LinkRecord {
   notBefore: number | null
   expiresAt: number
   revokedAt: number | null
+  /** When its last counted download started; null before the first. */
+  lastDownloadAt: number | null
 }
 
 /** Who owns files and links, as admins see it: an API key, or (with accounts) a user. */

@@ -1,13 +1,22 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { except } from 'hono/combine'
 import { FuselinkError } from '../core/errors'
-import { requireKey } from './middleware/auth'
-import { jsonLimit } from './middleware/json-limit'
+import { apiKeyAuthenticator } from './auth/api-key'
+import { authenticate } from './auth/chain'
+import { sessionCookieAuthenticator } from './auth/session-cookie'
+import { formLimit, jsonLimit } from './middleware/json-limit'
 import { securityHeaders } from './middleware/security-headers'
 import { onError, problemResponse } from './problem'
 import { ROUTES } from './routes'
 import { recipientHeaders } from './routes/recipient/common'
 import type { AppEnv, Services } from './services'
 import { validationHook } from './validation'
+
+/** The credentials /api/v1 accepts, tried in this order (src/http/auth/). */
+const AUTHENTICATORS = [apiKeyAuthenticator, sessionCookieAuthenticator]
+
+const isSignIn = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/v1/sessions'
 
 /**
  * The whole service as one Hono app. It does no I/O of its own: `services` does.
@@ -23,10 +32,16 @@ export function createApp(services: Services) {
   app.use(securityHeaders)
   app.use('/s/*', recipientHeaders)
   app.use('/d/*', recipientHeaders)
-  app.use('/api/v1/*', requireKey(services))
+  // Signing in is the one /api/v1 route that needs no credential.
+  app.use('/api/v1/*', except(isSignIn, authenticate(services, AUTHENTICATORS)))
   app.use('/api/v1/links/*', jsonLimit)
   app.use('/api/v1/keys/*', jsonLimit)
   app.use('/api/v1/files/import', jsonLimit)
+  app.use('/api/v1/sessions', jsonLimit)
+  app.use('/api/v1/me/*', jsonLimit)
+  app.use('/api/v1/users/*', jsonLimit)
+  app.use('/setup/*', formLimit)
+  app.use('/invite/*', formLimit)
 
   for (const route of ROUTES) route.register(app, services)
 

@@ -1,6 +1,5 @@
-import { FuselinkError } from '../core/errors'
 import type { Owner, Principal } from '../core/model'
-import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './middleware/auth'
+import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
 import type { Services } from './services'
 
 const BOOTSTRAP_OWNER: Owner = { kind: 'api_key', id: BOOTSTRAP_KEY_ID, name: BOOTSTRAP_KEY_NAME }
@@ -23,16 +22,4 @@ export async function ownersFor(
 /** The owner of one resource, for admins; undefined for anyone else. */
 export async function ownerFor(services: Services, principal: Principal, ownerId: string): Promise<Owner | undefined> {
   return (await ownersFor(services, principal, [ownerId])).get(ownerId)
-}
-
-/**
- * The owner a list is narrowed to: `?owner=` for admins (anyone's id), the
- * caller itself for everyone else, who may name only itself.
- */
-export function listOwner(principal: Principal, requested: string | undefined): string | undefined {
-  if (principal.role === 'admin') return requested
-  if (requested !== undefined && requested !== principal.keyId) {
-    throw new FuselinkError('forbidden', 'owner: only admins may list what another owner has.')
-  }
-  return principal.keyId
 }

@@ -1,7 +1,10 @@
 import type { z } from '@hono/zod-openapi'
 import { linkStatus } from '../core/link/policy'
-import type { FileRecord, LinkRecord, Owner } from '../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, Owner, UserRecord } from '../core/model'
+import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
+import type { UserSchema } from './schemas/account'
 import type { FileSchema } from './schemas/file'
+import type { KeySchema } from './schemas/key'
 import type { LinkSchema, LinkWithAccessSchema } from './schemas/link'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -37,7 +40,13 @@ export function linkJson(
   access: Access,
   owner?: Owner,
 ): z.infer<typeof LinkWithAccessSchema>
-export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number, access?: Access, owner?: Owner) {
+export function linkJson(
+  link: LinkRecord,
+  file: Pick<FileRecord, 'deletedAt'> | null,
+  now: number,
+  access?: Access,
+  owner?: Owner,
+): z.infer<typeof LinkSchema> | z.infer<typeof LinkWithAccessSchema> {
   return {
     id: link.id,
     fileId: link.fileId,
@@ -49,8 +58,32 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     remaining: Math.max(0, link.maxDownloads - link.downloads),
     status: linkStatus(link, file, now),
     ...(link.filename !== null ? { filename: link.filename } : {}),
+    message: link.message,
+    passwordProtected: link.passwordHash !== null,
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
+    lastDownloadAt: isoOrNull(link.lastDownloadAt),
     ...(owner ? { owner } : {}),
+  }
+}
+
+export function userJson(user: UserRecord): z.infer<typeof UserSchema> {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    createdAt: iso(user.createdAt),
+    disabledAt: isoOrNull(user.disabledAt),
+  }
+}
+
+export function keyJson(key: KeyWithOwner): z.infer<typeof KeySchema> {
+  return {
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    owner: key.owner ? { ...key.owner, name: key.ownerName ?? (key.owner.id === BOOTSTRAP_KEY_ID ? BOOTSTRAP_KEY_NAME : null) } : null,
+    createdAt: iso(key.createdAt),
+    disabledAt: isoOrNull(key.disabledAt),
   }
 }

@@ -4,10 +4,12 @@ import { FuselinkError, toProblem } from '../core/errors'
 import type { Services } from './services'
 import { errorPage } from './views/error-page'
 
-/** Recipient routes answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
-function wantsHtml(c: Context): boolean {
+const PAGE_PREFIXES = ['/s/', '/d/', '/setup/', '/invite/']
+
+/** Recipient routes, and the setup and invite pages, answer people with a page when they ask for HTML (docs/api.md, "Errors"). */
+export function wantsHtml(c: Context): boolean {
   const path = c.req.path
-  if (!path.startsWith('/s/') && !path.startsWith('/d/')) return false
+  if (!PAGE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false
   return /\btext\/html\b/i.test(c.req.header('accept') ?? '')
 }
 
@@ -26,7 +28,7 @@ export function asFuselinkError(error: unknown): FuselinkError | null {
 export async function problemResponse(c: Context, error: FuselinkError): Promise<Response> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' }
   if (error.code === 'unauthorized') headers['WWW-Authenticate'] = 'Bearer'
-  if (error.code === 'rate_limited') headers['Retry-After'] = '60'
+  if (error.code === 'rate_limited') headers['Retry-After'] = String(error.retryAfter ?? 60)
   if (error.code === 'storage_unavailable') headers['Retry-After'] = '5'
   if (wantsHtml(c)) {
     return c.html(await errorPage(error), error.status as 400, headers)

@@ -6,6 +6,7 @@ import type { ObjectStore, StateStore } from '../core/ports'
 import { FailureLimiter } from '../core/rate-limit'
 import type { KeyRing } from '../core/token/keys'
 import { TokenVerifier } from '../core/token/verifier'
+import { VerifiedPasswords } from '../core/verified-passwords'
 
 /** Everything the app needs from its runtime. Each entry builds one and calls createApp. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   verifier: TokenVerifier
   clock: Clock
   limiter: FailureLimiter
+  /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
+  linkPasswords: VerifiedPasswords
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
   /** The caller's address, for the failure limiter. */
@@ -26,11 +29,12 @@ export interface Services {
 }
 
 export interface AppEnv {
+  /** Who is calling: set on /api/v1 by the authenticators (src/http/auth/). */
   Variables: { principal: Principal }
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'linkPasswords' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -39,5 +43,6 @@ export function assembleServices(parts: RuntimeParts): Services {
     clock,
     verifier: new TokenVerifier(parts.keys),
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
+    linkPasswords: new VerifiedPasswords(),
   }
 }

@@ -8,6 +8,7 @@ export interface NodeConfig extends AppConfig {
   adminApiKey: string | null
   tokenSigningKey: string | null
   tokenVerifyKeys: string | null
+  setupTtl: number
 }
 
 /** Node's settings (src/core/settings.ts): the app's, the listener, DATA_DIR and the keys, each optional. */
@@ -21,5 +22,6 @@ export function readNodeConfig(env: SettingSource): NodeConfig {
     adminApiKey: values.adminApiKey,
     tokenSigningKey: values.tokenSigningKey,
     tokenVerifyKeys: values.tokenVerifyKeys,
+    setupTtl: values.setupTtl,
   }
 }

@@ -10,6 +10,7 @@ import { SqlStateStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { jsonLogger } from '../core/log'
 import { secretValues } from '../core/settings'
+import { makeSetupUrl, SETUP_URL_PREFIX } from '../core/setup-link'
 import { createApp } from '../http/app'
 import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
@@ -35,12 +36,17 @@ async function main(): Promise<void> {
   const state = new SqlStateStore(database)
   const objects = config.s3 ? new S3ObjectStore(config.s3) : new DiskObjectStore(join(dataDir, 'objects'))
 
+  const print = (line: string) => process.stdout.write(`${line}\n`)
+  const adminKeyHash = await loadAdminKeyHash(config, state, print)
+  // On every start while no user exists: a fresh link, each valid SETUP_TTL.
+  if (!(await state.hasUsers())) print(`${SETUP_URL_PREFIX}${await makeSetupUrl(keys, config.publicUrl!, Date.now(), config.setupTtl)}`)
+
   const services = assembleServices({
     config,
     state,
     objects,
     keys,
-    adminKeyHash: await loadAdminKeyHash(config, state, (line) => process.stdout.write(`${line}\n`)),
+    adminKeyHash,
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => void work.catch((error) => log('bookkeeping failed', { error: String(error) })),
     log,
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
 
   const sweep = setInterval(() => {
     state.sweep(Date.now()).catch((error) => log('sweep failed', { error: String(error) }))
+    state.sweepAccounts(Date.now()).catch((error) => log('account sweep failed', { error: String(error) }))
   }, SWEEP_EVERY_MS)
   sweep.unref()
 

@@ -74,6 +74,7 @@ export default {
     // The time the run was scheduled for, not its start: the same for every
     // retry of one run, and a test can pass any time it needs.
     const result = await services.state.sweep(controller.scheduledTime)
+    await services.state.sweepAccounts(controller.scheduledTime)
     services.log('sweep done', { ...result })
   },
 } satisfies ExportedHandler<Env>

@@ -60,6 +60,8 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
     ownerId: 'owner',
     issuerKeyId: 'owner',
     filename: null,
+    message: null,
+    passwordHash: null,
     maxDownloads,
     size,
     downloads: 0,
@@ -69,6 +71,7 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
   })
   return `l${n}`
 }

@@ -96,6 +96,8 @@ describe.each([
       ownerId: 'owner',
       issuerKeyId: 'owner',
       filename: null,
+      message: null,
+      passwordHash: null,
       maxDownloads,
       size,
       downloads: 0,
@@ -105,6 +107,7 @@ describe.each([
       notBefore: null,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     })
     return id
   }

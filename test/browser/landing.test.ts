@@ -105,6 +105,12 @@ describe('the landing page in a real browser', () => {
     expect(download.suggestedFilename()).toBe('Résumé 2026 – final.pdf')
     expect(await sha256File(saved)).toBe(sha256(data))
     expect((await api.link(link.id)).downloads).toBe(1)
+    // Without a reload: the page says the download started and shows the new count.
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Your download has started\..*1 of 2 downloads left\.$/)
+    expect(await field(page, 'Downloads left').textContent()).toBe('1 of 2')
+    expect(await page.getByRole('button').textContent()).toBe('Download again')
+    await page.screenshot({ path: join(ARTIFACTS, 'landing-started.png'), fullPage: true })
+    expect((await api.link(link.id)).downloads).toBe(1)
 
     await page.reload()
     expect(await field(page, 'Downloads left').textContent()).toBe('1 of 2')
@@ -129,7 +135,7 @@ describe('the landing page in a real browser', () => {
     // The one download is used: the page now says so, with its status and no button.
     const after = await page.reload()
     expect(after!.status()).toBe(410)
-    expect(await page.locator('h1').textContent()).toBe('Download limit reached')
+    expect(await page.locator('h1').textContent()).toBe('This link has been used up')
     expect(await page.getByRole('button').count()).toBe(0)
     expect(errors).toEqual([])
   })
@@ -143,8 +149,8 @@ describe('the landing page in a real browser', () => {
     const { page, errors } = await open()
 
     for (const [link, title, sentence, shot] of [
-      [expired, 'Link expired', /has expired/, 'error-expired.png'],
-      [revoked, 'Link revoked', /withdrawn/, 'error-revoked.png'],
+      [expired, 'This link has expired', /has expired/, 'error-expired.png'],
+      [revoked, 'This link was withdrawn', /withdrawn/, 'error-revoked.png'],
     ] as const) {
       for (const url of [link.url, link.downloadUrl]) {
         const response = await page.goto(url)

@@ -1,9 +1,9 @@
-import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Api, bytes } from '../support/api'
 import { sha256, sha256File } from '../support/clients'
+import { cuttingProxy } from '../support/cutting-proxy'
 import { startNodeService } from '../support/node-service'
 import { removeScratch, scratchDir } from '../support/scratch'
 import type { ServiceTarget } from '../support/target'
@@ -11,46 +11,6 @@ import type { ServiceTarget } from '../support/target'
 // A network failure in the middle of a download the landing page's button
 // started: Chromium resumes it by itself, with GET, a Range and If-Range, on
 // the form's address. It must get the rest of the file, not another download.
-const CUT_AFTER = 2 * 1024 * 1024
-
-/** A loopback proxy that drops the connection of the first download after CUT_AFTER bytes, and logs request lines. */
-async function cuttingProxy(upstreamPort: number) {
-  const requests: string[] = []
-  let cut = false
-  const server: Server = createServer((client: Socket) => {
-    const upstream = connect(upstreamPort, '127.0.0.1')
-    let downloading = false
-    let relayed = 0
-    const end = () => {
-      client.destroy()
-      upstream.destroy()
-    }
-    client.on('error', end).on('close', end)
-    upstream.on('error', end).on('close', end)
-    client.on('data', (chunk: Buffer) => {
-      // Requests on a kept-alive connection follow one another: read every head.
-      for (const head of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD) \S+ HTTP\/1\.1\r\n(?:[^\r\n]+\r\n)*/gm)) {
-        const lines = head[0].split('\r\n')
-        requests.push([lines[0], ...lines.filter((line) => /^(range|if-range):/i.test(line))].join(' | '))
-        downloading = /^(?:GET|POST) \/d\//.test(lines[0]!)
-        relayed = 0
-      }
-      upstream.write(chunk)
-    })
-    upstream.on('data', (chunk: Buffer) => {
-      relayed += chunk.length
-      if (downloading && !cut && relayed > CUT_AFTER) {
-        cut = true
-        return end()
-      }
-      client.write(chunk)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return { port, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
-
 let target: ServiceTarget
 let api: Api
 let profiles: string

@@ -474,6 +474,35 @@ export function defineContractSuite(kind: TargetKind) {
       await response.arrayBuffer()
     })
 
+    it('notes when the last counted download started; HEAD, the page and a resume leave it as it is', async () => {
+      const file = await api.upload('last.txt', 'last download')
+      const link = await api.issue(file.id, { maxDownloads: 2 })
+      expect(link.lastDownloadAt).toBeNull()
+      expect((await download(link.downloadUrl, { method: 'HEAD' })).status).toBe(200)
+      expect((await fetch(link.url)).status).toBe(200)
+      expect((await api.link(link.id)).lastDownloadAt).toBeNull()
+
+      const before = Date.now()
+      const head = await download(link.downloadUrl, { headers: { range: 'bytes=0-3' } })
+      expect(head.status).toBe(206)
+      await head.arrayBuffer()
+      const first = (await api.link(link.id)).lastDownloadAt
+      expect(Date.parse(first)).toBeGreaterThanOrEqual(before - 1000)
+      expect(Date.parse(first)).toBeLessThanOrEqual(Date.now() + 1000)
+      const listed = (await api.json('GET', `/api/v1/links?fileId=${file.id}`)).items[0]
+      expect(listed.lastDownloadAt).toBe(first)
+
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      const rest = await download(link.downloadUrl, { headers: { range: 'bytes=4-' } })
+      expect(rest.status).toBe(206)
+      expect(await rest.text()).toBe(' download')
+      const after = await api.link(link.id)
+      expect([after.downloads, after.lastDownloadAt]).toEqual([1, first])
+
+      await (await download(link.downloadUrl)).arrayBuffer()
+      expect(Date.parse((await api.link(link.id)).lastDownloadAt)).toBeGreaterThan(Date.parse(first))
+    })
+
     it('answers HEAD with the headers of a GET and consumes nothing', async () => {
       const file = await api.upload('head.txt', 'head body')
       const link = await api.issue(file.id)

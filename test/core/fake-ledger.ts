@@ -53,6 +53,7 @@ export class FakeLedger implements DownloadState {
       const valid = link.expiresAt > t.now && (link.notBefore === null || link.notBefore <= t.now)
       if (!valid || link.downloads >= link.maxDownloads) return false
       link.downloads += 1
+      link.lastDownloadAt = t.now
     } else if (link.downloads < 1 || link.expiresAt + t.resumeGrace <= t.now || this.left(link.id) < t.length) {
       return false
     }

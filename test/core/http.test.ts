@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { contentDisposition, safeFilename } from '../../src/core/http/disposition'
+import { asciiFallback, contentDisposition, safeFilename } from '../../src/core/http/disposition'
 import { parseDuration } from '../../src/core/http/duration'
 import { parseRange } from '../../src/core/http/range'
 
@@ -100,10 +101,19 @@ describe('contentDisposition', () => {
 
   test.each([
     ['report.pdf', 'report.pdf', 'report.pdf'],
-    ['Résumé.pdf', 'R_sum_.pdf', 'Résumé.pdf'],
+    ['Résumé.pdf', 'Resume.pdf', 'Résumé.pdf'],
+    ['Résumé 2026 – final.pdf', 'Resume 2026 - final.pdf', 'Résumé 2026 – final.pdf'],
+    ['Re\u0301sume\u0301.pdf', 'Resume.pdf', 'Résumé.pdf'],
+    ['Łódź — “Zażółć” gęślą.txt', "Lodz - 'Zazolc' gesla.txt", 'Łódź — “Zażółć” gęślą.txt'],
+    ['Straße Œuvre Ærø.txt', 'Strasse OEuvre AEro.txt', 'Straße Œuvre Ærø.txt'],
+    ['Ａｂｃ ﬁle™.txt', 'Abc fileTM.txt', 'Ａｂｃ ﬁle™.txt'],
+    ['한국어.doc', '___.doc', '한국어.doc'],
+    ['family 👨‍👩‍👧 ❤️.png', 'family _ _.png', 'family 👨‍👩‍👧 ❤️.png'],
+    ['…notes.txt', 'notes.txt', '…notes.txt'],
+    ['数据', '__', '数据'],
     ['数据.csv', '__.csv', '数据.csv'],
     ['emoji 🎉.txt', 'emoji _.txt', 'emoji 🎉.txt'],
-    ['say "hi".txt', 'say _hi_.txt', 'say "hi".txt'],
+    ['say "hi".txt', "say 'hi'.txt", 'say "hi".txt'],
     ['back\\slash.txt', 'back_slash.txt', 'back_slash.txt'],
     ['../../etc/passwd', '_.._etc_passwd', '_.._etc_passwd'],
     ['inject\r\nSet-Cookie: a=b', 'injectSet-Cookie: a=b', 'injectSet-Cookie: a=b'],
@@ -121,6 +131,17 @@ describe('contentDisposition', () => {
     expect(parse(header)).toEqual({ ascii, utf8 })
     // RFC 5987 attr-chars only after UTF-8''.
     expect(/filename\*=UTF-8''(.*)$/.exec(header)![1]).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]*$/)
+  })
+
+  test('a property: the ASCII name is never empty, never hidden, and only printable ASCII without quote, backslash or percent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (name) => {
+        const ascii = asciiFallback(safeFilename(name))
+        expect(ascii).toMatch(/^[^.\s][\x20-\x7e]*$/)
+        expect(ascii).not.toMatch(/["\\%]/)
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   test('long names are cut to 255 characters without splitting a character', () => {

@@ -28,6 +28,8 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     ownerId: 'owner',
     issuerKeyId: 'owner',
     filename: null,
+    message: null,
+    passwordHash: null,
     maxDownloads: 1,
     size: 1000,
     downloads: 0,
@@ -37,6 +39,7 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     notBefore: null,
     expiresAt: NOW + HOUR,
     revokedAt: null,
+    lastDownloadAt: null,
     ...overrides,
   }
 }

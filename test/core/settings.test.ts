@@ -108,10 +108,12 @@ describe('reading settings', () => {
       maxUploadBytes: 5 * 1024 ** 3,
       maxLinkTtl: 2_592_000,
       resumeGrace: 3600,
+      sessionTtl: 604_800,
+      inviteTtl: 604_800,
       rateLimit: 120,
       s3: null,
     })
-    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null })
+    expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null, setupTtl: 3600 })
   })
 
   test('reads every setting', () => {
@@ -122,6 +124,8 @@ describe('reading settings', () => {
           MAX_UPLOAD_BYTES: '1024',
           MAX_LINK_TTL: '60',
           RESUME_GRACE: '0',
+          SESSION_TTL: '3600',
+          INVITE_TTL: '86400',
           RATE_LIMIT: '0',
           S3_BUCKET: 'b',
           S3_ENDPOINT: 'http://127.0.0.1:9000',
@@ -139,6 +143,8 @@ describe('reading settings', () => {
       maxUploadBytes: 1024,
       maxLinkTtl: 60,
       resumeGrace: 0,
+      sessionTtl: 3600,
+      inviteTtl: 86400,
       rateLimit: 0,
       s3: {
         bucket: 'b',
@@ -170,6 +176,9 @@ describe('reading settings', () => {
     ['MAX_LINK_TTL', { MAX_LINK_TTL: '-5' }],
     ['RESUME_GRACE', { RESUME_GRACE: '1.5' }],
     ['RATE_LIMIT', { RATE_LIMIT: 'ten' }],
+    ['SESSION_TTL', { SESSION_TTL: '30' }],
+    ['INVITE_TTL', { INVITE_TTL: '0' }],
+    ['SETUP_TTL', { SETUP_TTL: 'an hour' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://example.com' }],
     ['ADMIN_API_KEY', { ADMIN_API_KEY: 'short' }],

@@ -104,15 +104,21 @@ describe('the OpenAPI document', () => {
     expect(problemCodes).toEqual(ERROR_CODES.map((entry) => entry.code))
   })
 
-  test('every /api/v1 operation takes the bearer key and may answer 401 and 429; every operation may answer 500', () => {
+  test('every /api/v1 operation but signing in takes the bearer key or the session cookie and may answer 401 and 429; every operation may answer 500', () => {
+    expect(document.components.securitySchemes.session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'fuselink_session' })
     for (const { method, path, operation } of operations(document)) {
       const where = `${method} ${path}`
       expect(operation.responses['500'], where).toBeDefined()
       expect(typeof operation.summary, where).toBe('string')
       expect(operation.tags?.length, where).toBe(1)
-      if (path.startsWith('/api/v1/')) {
-        expect(operation.security, where).toEqual([{ apiKey: [] }])
+      if (where === 'post /api/v1/sessions') {
+        expect(operation.security, where).toEqual([])
         expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '429']))
+      } else if (path.startsWith('/api/v1/')) {
+        expect(operation.security, where).toEqual([{ apiKey: [] }, { session: [] }])
+        expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(['401', '429']))
+        // A change made with the session cookie from another site is refused.
+        if (method !== 'get') expect(Object.keys(operation.responses), where).toContain('403')
       } else {
         expect(operation.security, where).toEqual([])
       }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Api, bytes } from '../support/api'
@@ -91,6 +92,18 @@ export function defineRealClientsSuite(kind: TargetKind) {
         await first.exited
       }
       expect(await statusOf(link.downloadUrl)).toBe('410')
+    })
+
+    test('`curl -OJ` saves under the name the sender gave, spelled in plain ASCII (curl reads only `filename`)', async () => {
+      const small = await api.upload('draft.pdf', bytes(1000, 65), 'application/pdf')
+      const link = await api.issue(small.id, { filename: 'Résumé 2026 – final.pdf' })
+      const into = scratchDir('curl-oj')
+      try {
+        await runClient('curl', ['-sS', '-f', '-O', '-J', link.downloadUrl], into)
+        expect(readdirSync(into)).toEqual(['Resume 2026 - final.pdf'])
+      } finally {
+        removeScratch(into)
+      }
     })
 
     test('wget -c finishes a download cut mid-way without using another download', async () => {

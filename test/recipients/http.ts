@@ -233,12 +233,30 @@ export function defineRecipientHttpSuite(kind: TargetKind) {
           expect(html).not.toMatch(/<form|<button/i)
           expect(html).not.toMatch(/at \w+ \(|node_modules|Error:|\.ts:\d|SQLITE|stack/i)
           expect(html).not.toContain('errors.txt')
+          const text = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<[^>]+>/g, ' ')
+          expect(text, 'no status jargon for people').not.toMatch(/HTTP|\b4\d\d\b/)
           const problem = await fetch(url, { method, headers: { accept: '*/*' } })
           expect(problem.status).toBe(status)
           expect(problem.headers.get('content-type')).toMatch(/^application\/problem\+json/)
           expect((await problem.json()).code).toBe(code)
         }
       }
+    })
+
+    test("a link that is not valid yet says when it opens, in UTC and with the viewer's time beside it", async () => {
+      const file = await api.upload('later.txt', 'later')
+      const opens = new Date(Date.now() + 5 * 3_600_000 + 30_000)
+      const link = await api.issue(file.id, { notBefore: opens.toISOString(), expiresIn: '1d' })
+      const page = await fetch(link.url, { headers: HTML })
+      expect(page.status).toBe(403)
+      const html = await page.text()
+      const iso: string = link.notBefore
+      expect(html).toContain(
+        `<time datetime="${iso}" data-local="local-opening">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>, in 5 hours`,
+      )
+      expect(html).not.toContain('later.txt')
+      expect(html).not.toMatch(/<form|<button/i)
+      expect(await downloads(link.id)).toBe(0)
     })
 
     test('100 simultaneous GETs, POSTs and `bytes=0-` requests for the last download: exactly one wins', async () => {

@@ -70,6 +70,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     ...options.env,
   }
   let running = await spawnNodeEntry(env)
+  const setupLine = () => /^SETUP_URL=(\S+)$/m.exec(running.stdout.join(''))?.[1] ?? null
   const client = s3
     ? new S3Client({
         region: 'us-east-1',
@@ -105,6 +106,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
         db.close()
       }
     },
+    setupUrl: () => setupLine(),
     async restart(changes = {}) {
       await stopProcess(running)
       Object.assign(env, changes)

@@ -17,6 +17,12 @@ export interface ServiceTarget {
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>
   /**
+   * The setup link its operator got at the last start (`SETUP_URL=`, printed
+   * while no user exists), or null when none was given. On the Worker, which
+   * cannot print, the one `npm run dev:worker` would print.
+   */
+  setupUrl(): string | null
+  /**
    * Stops and starts the service on the same state (persistence); `env`
    * changes settings for this and later starts (an empty string unsets one),
    * as an operator does when rotating keys.

@@ -3,7 +3,9 @@ import type { Readable } from 'node:stream'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
-import { generateSigningJwk } from '../../src/core/token/keys'
+import { readSettings } from '../../src/core/settings'
+import { makeSetupUrl } from '../../src/core/setup-link'
+import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled, type WorkerOptions } from '../../tools/workerd/runtime'
 import { freePort } from './ports'
@@ -74,6 +76,14 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     },
   }
   let running: RunningWorker = await startWorker(workerOptions)
+  // What tools/workerd/dev.ts prints at each start while no user exists.
+  const ring = await buildKeyRing(workerOptions.vars.TOKEN_SIGNING_KEY!, workerOptions.vars.TOKEN_VERIFY_KEYS || null)
+  const { setupTtl } = readSettings(options.env ?? {}, 'node')
+  const setupAtStart = async () => {
+    const users = await new D1SqlDatabase((await running.d1()) as D1DatabaseLike).first('SELECT 1 AS found FROM users LIMIT 1', [])
+    return users === null ? makeSetupUrl(ring, workerOptions.vars.PUBLIC_URL!, Date.now(), setupTtl) : null
+  }
+  let setupUrl = await setupAtStart()
   const client = new S3Client({
     region: 'us-east-1',
     endpoint: s3.endpoint,
@@ -103,10 +113,12 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       return new D1SqlDatabase((await running.d1()) as D1DatabaseLike).all(sql, params)
     },
     scheduled: (time) => triggerScheduled(baseUrl, time),
+    setupUrl: () => setupUrl,
     async restart(changes = {}) {
       await running.dispose()
       Object.assign(workerOptions.vars, changes)
       running = await startWorker(workerOptions)
+      setupUrl = await setupAtStart()
       target.startupMs = running.startupMs
       target.firstRequestMs = running.firstRequestMs
     },

@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { D1DatabaseLike } from '../../src/adapters/d1-database'
 import { newApiKeySecret } from '../../src/core/ids'
 import { jsonLogger } from '../../src/core/log'
 import { namesReadBy, readSettings, secretValues } from '../../src/core/settings'
+import { makeSetupUrl, SETUP_URL_PREFIX } from '../../src/core/setup-link'
 import { startupFailureLine } from '../../src/core/startup-failure'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { readWorkerConfig } from '../../src/workers/settings'
@@ -40,7 +42,7 @@ function saveKept(path: string, kept: Kept): void {
 async function main(): Promise<void> {
   const env = process.env
   // Checked as `npm start` checks them: the same line for a bad value.
-  const { port, host, dataDir: dataRoot } = readSettings(env, 'node')
+  const { port, host, dataDir: dataRoot, setupTtl } = readSettings(env, 'node')
   const dataDir = resolve(dataRoot, 'worker')
   mkdirSync(dataDir, { recursive: true })
 
@@ -77,10 +79,16 @@ async function main(): Promise<void> {
   // Refuse bad settings here, with the line `npm start` would print, rather
   // than start a Worker that answers every request with a 500.
   const checked = readWorkerConfig(vars)
-  await buildKeyRing(checked.tokenSigningKey, checked.tokenVerifyKeys)
+  const ring = await buildKeyRing(checked.tokenSigningKey, checked.tokenVerifyKeys)
 
   await applyLocalMigrations(dataDir)
   const worker = await startWorker({ host, port, persistDir: dataDir, vars })
+  // The Worker cannot print to its operator; this runner holds its signing
+  // key and its D1, so it prints the setup link as `npm start` does.
+  const db = (await worker.d1()) as D1DatabaseLike
+  if ((await db.prepare('SELECT 1 AS found FROM users LIMIT 1').first()) === null) {
+    process.stdout.write(`${SETUP_URL_PREFIX}${await makeSetupUrl(ring, vars.PUBLIC_URL!, Date.now(), setupTtl)}\n`)
+  }
   const storage = s3 ? `local S3 server, objects in ${join(dataDir, 's3')}` : `S3 bucket ${vars.S3_BUCKET}`
   process.stdout.write(`fuselink listening on http://${host}:${port} (Workers runtime, D1 in ${dataDir}, ${storage})\n`)
 

@@ -48,7 +48,8 @@ export class SqlTransferLedger implements TransferLedger {
 
     if (t.mode === 'fresh') {
       // Rule 2: check and count in one transaction. The insert's guard reads
-      // the counter that the update of any earlier winner already raised.
+      // the counter that the update of any earlier winner already raised; the
+      // update also notes when, for the link's owner.
       const [inserted] = await this.db.batch([
         sql(
           `${insert} AND l.downloads < l.max_downloads AND l.expires_at > ?
@@ -57,7 +58,12 @@ export class SqlTransferLedger implements TransferLedger {
           t.now,
           t.now,
         ),
-        sql('UPDATE links SET downloads = downloads + 1 WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)', t.linkId, t.id),
+        sql(
+          'UPDATE links SET downloads = downloads + 1, last_download_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)',
+          t.now,
+          t.linkId,
+          t.id,
+        ),
       ])
       return inserted === 1
     }

@@ -1,8 +1,8 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget, Owner } from '../../core/model'
+import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkRecord, LinkTarget, Owner } from '../../core/model'
 import type { ListQuery, Page, RecordStore } from '../../core/ports'
 import { type SqlDatabase, sql } from '../sql'
 import { pageAfter, toPage } from './pages'
-import { FILE_COLUMNS, type FileRow, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
+import { FILE_COLUMNS, type FileRow, KEY_WITH_OWNER, type KeyRow, LINK_COLUMNS, type LinkRow, toFile, toKey, toLink } from './rows'
 
 /** Keys, files, links and settings over SQL that SQLite and D1 both speak. */
 export class SqlRecordStore implements RecordStore {
@@ -26,20 +26,59 @@ export class SqlRecordStore implements RecordStore {
   async insertKey(key: ApiKeyRecord): Promise<void> {
     await this.db.batch([
       sql(
-        'INSERT INTO api_keys (id, name, role, hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO api_keys (id, name, role, hash, owner_kind, owner_id, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         key.id,
         key.name,
         key.role,
         key.hash,
+        key.owner?.kind ?? null,
+        key.owner?.id ?? null,
         key.createdAt,
         key.disabledAt,
       ),
     ])
   }
 
-  async findKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
-    const row = await this.db.first<KeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash])
+  async findKeyByHash(hash: string): Promise<KeyWithOwner | null> {
+    const row = await this.db.first<KeyRow>(`${KEY_WITH_OWNER} WHERE k.hash = ?`, [hash])
     return row ? toKey(row) : null
+  }
+
+  async getKey(id: string): Promise<KeyWithOwner | null> {
+    const row = await this.db.first<KeyRow>(`${KEY_WITH_OWNER} WHERE k.id = ?`, [id])
+    return row ? toKey(row) : null
+  }
+
+  async listKeys(query: ListQuery): Promise<Page<KeyWithOwner>> {
+    const [after, afterParams] = pageAfter('k', query.cursor)
+    const owner = query.ownerId ?? null
+    const rows = await this.db.all<KeyRow>(
+      `${KEY_WITH_OWNER} WHERE (? IS NULL OR k.owner_id = ?) AND ${after} ORDER BY k.created_at DESC, k.id DESC LIMIT ?`,
+      [owner, owner, ...afterParams, query.limit + 1],
+    )
+    return toPage(rows, query.limit, toKey)
+  }
+
+  async ownerName(id: string): Promise<string | null> {
+    const row = await this.db.first<{ name: string }>(
+      'SELECT username AS name FROM users WHERE id = ? UNION ALL SELECT name FROM api_keys WHERE id = ? LIMIT 1',
+      [id, id],
+    )
+    return row?.name ?? null
+  }
+
+  async getOwners(ids: readonly string[]): Promise<Map<string, Owner>> {
+    const unique = [...new Set(ids)]
+    const owners = new Map<string, Owner>()
+    if (unique.length === 0) return owners
+    const marks = unique.map(() => '?').join(', ')
+    const rows = await this.db.all<{ kind: Owner['kind']; id: string; name: string }>(
+      `SELECT 'user' AS kind, id, username AS name FROM users WHERE id IN (${marks})
+       UNION ALL SELECT 'api_key' AS kind, id, name FROM api_keys WHERE id IN (${marks})`,
+      [...unique, ...unique],
+    )
+    for (const row of rows) owners.set(row.id, { kind: row.kind, id: row.id, name: row.name })
+    return owners
   }
 
   async disableKey(id: string, at: number, options: { revokeLinks?: boolean } = {}): Promise<boolean> {
@@ -49,18 +88,6 @@ export class SqlRecordStore implements RecordStore {
       ...(options.revokeLinks ? [sql('UPDATE links SET revoked_at = ? WHERE issuer_key_id = ? AND revoked_at IS NULL', at, id)] : []),
     ])
     return true
-  }
-
-  async getOwners(ids: readonly string[]): Promise<Map<string, Owner>> {
-    const unique = [...new Set(ids)]
-    const owners = new Map<string, Owner>()
-    if (unique.length === 0) return owners
-    const rows = await this.db.all<{ id: string; name: string }>(
-      `SELECT id, name FROM api_keys WHERE id IN (${unique.map(() => '?').join(', ')})`,
-      unique,
-    )
-    for (const row of rows) owners.set(row.id, { kind: 'api_key', id: row.id, name: row.name })
-    return owners
   }
 
   async insertFile(file: FileRecord): Promise<void> {
@@ -104,13 +131,15 @@ export class SqlRecordStore implements RecordStore {
   async insertLink(link: LinkRecord): Promise<void> {
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, issuer_key_id, filename, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO links (id, file_id, owner_id, issuer_key_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at, last_download_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
         link.issuerKeyId,
         link.filename,
+        link.message,
+        link.passwordHash,
         link.maxDownloads,
         link.size,
         link.downloads,
@@ -120,6 +149,7 @@ export class SqlRecordStore implements RecordStore {
         link.notBefore,
         link.expiresAt,
         link.revokedAt,
+        link.lastDownloadAt,
       ),
     ])
   }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, Role } from '../../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, Role, SessionRecord, UserRecord } from '../../core/model'
 
 // The tables' rows as SQL returns them, and the records they map to.
 
@@ -7,8 +7,29 @@ export interface KeyRow {
   name: string
   role: Role
   hash: string
+  owner_kind: 'user' | 'api_key' | null
+  owner_id: string | null
   created_at: number
   disabled_at: number | null
+  owner_name: string | null
+  owner_disabled_at: number | null
+}
+
+export interface UserRow {
+  id: string
+  username: string
+  role: Role
+  password_hash: string | null
+  created_at: number
+  disabled_at: number | null
+}
+
+export interface SessionRow {
+  id: string
+  user_id: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
 }
 
 export interface FileRow {
@@ -29,6 +50,8 @@ export interface LinkRow {
   owner_id: string
   issuer_key_id: string | null
   filename: string | null
+  message: string | null
+  password_hash: string | null
   max_downloads: number
   size: number
   downloads: number
@@ -38,15 +61,36 @@ export interface LinkRow {
   not_before: number | null
   expires_at: number
   revoked_at: number | null
+  last_download_at: number | null
 }
 
-export const toKey = (r: KeyRow): ApiKeyRecord => ({
+export const toKey = (r: KeyRow): KeyWithOwner => ({
   id: r.id,
   name: r.name,
   role: r.role,
   hash: r.hash,
+  owner: r.owner_kind !== null && r.owner_id !== null ? { kind: r.owner_kind, id: r.owner_id } : null,
   createdAt: r.created_at,
   disabledAt: r.disabled_at,
+  ownerName: r.owner_name,
+  ownerDisabledAt: r.owner_disabled_at,
+})
+
+export const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  username: r.username,
+  role: r.role,
+  passwordHash: r.password_hash,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+})
+
+export const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
 })
 
 export const toFile = (r: FileRow): FileRecord => ({
@@ -67,6 +111,8 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   ownerId: r.owner_id,
   issuerKeyId: r.issuer_key_id,
   filename: r.filename,
+  message: r.message,
+  passwordHash: r.password_hash,
   maxDownloads: r.max_downloads,
   size: r.size,
   downloads: r.downloads,
@@ -76,8 +122,21 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   notBefore: r.not_before,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  lastDownloadAt: r.last_download_at,
 })
 
 export const LINK_COLUMNS =
-  'l.id, l.file_id, l.owner_id, l.issuer_key_id, l.filename, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at'
+  'l.id, l.file_id, l.owner_id, l.issuer_key_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, l.last_download_at'
 export const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at'
+
+export const USER_COLUMNS = 'u.id, u.username, u.role, u.password_hash, u.created_at, u.disabled_at'
+
+/**
+ * A key with its owner's name and, for a user's key, whether that user is
+ * disabled (a disabled user's keys stop): FROM api_keys k and these joins.
+ */
+export const KEY_WITH_OWNER = `SELECT k.id, k.name, k.role, k.hash, k.owner_kind, k.owner_id, k.created_at, k.disabled_at,
+    COALESCE(ou.username, ok.name) AS owner_name, ou.disabled_at AS owner_disabled_at
+  FROM api_keys k
+  LEFT JOIN users ou ON k.owner_kind = 'user' AND ou.id = k.owner_id
+  LEFT JOIN api_keys ok ON k.owner_kind = 'api_key' AND ok.id = k.owner_id`

@@ -1,15 +1,20 @@
-import type { ReserveOutcome, StateStore, SweepResult, TransferStart } from '../../core/ports'
+import type { SessionRecord, UserRecord } from '../../core/model'
+import type { AttemptAdmission, ListQuery, Page, ReserveOutcome, StateStore, SweepResult, TokenUse, TransferStart } from '../../core/ports'
+import type { Attempt } from '../../core/throttle'
 import type { SqlDatabase } from '../sql'
+import { SqlAccountStore } from './accounts'
 import { SqlTransferLedger } from './ledger'
 import { SqlRecordStore } from './records'
 
-/** The StateStore over one SQL database: its records, and the transfer ledger's steps beside them. */
+/** The StateStore over one SQL database: its records, and the accounts and the transfer ledger's steps beside them. */
 export class SqlStateStore extends SqlRecordStore implements StateStore {
   readonly #ledger: SqlTransferLedger
+  readonly #accounts: SqlAccountStore
 
   constructor(db: SqlDatabase) {
     super(db)
     this.#ledger = new SqlTransferLedger(db)
+    this.#accounts = new SqlAccountStore(db)
   }
 
   startTransfer(start: TransferStart): Promise<boolean> {
@@ -38,5 +43,73 @@ export class SqlStateStore extends SqlRecordStore implements StateStore {
 
   sweep(now: number): Promise<SweepResult> {
     return this.#ledger.sweep(now)
+  }
+
+  insertUser(user: UserRecord): Promise<boolean> {
+    return this.#accounts.insertUser(user)
+  }
+
+  createFirstUser(user: UserRecord, use: TokenUse): Promise<boolean> {
+    return this.#accounts.createFirstUser(user, use)
+  }
+
+  hasUsers(): Promise<boolean> {
+    return this.#accounts.hasUsers()
+  }
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.#accounts.getUser(id)
+  }
+
+  findUserByName(username: string): Promise<UserRecord | null> {
+    return this.#accounts.findUserByName(username)
+  }
+
+  listUsers(query: ListQuery): Promise<Page<UserRecord>> {
+    return this.#accounts.listUsers(query)
+  }
+
+  disableUser(id: string, at: number): Promise<boolean> {
+    return this.#accounts.disableUser(id, at)
+  }
+
+  setPassword(userId: string, hash: string): Promise<void> {
+    return this.#accounts.setPassword(userId, hash)
+  }
+
+  acceptInvite(userId: string, hash: string, use: TokenUse): Promise<boolean> {
+    return this.#accounts.acceptInvite(userId, hash, use)
+  }
+
+  isTokenUsed(jti: string): Promise<boolean> {
+    return this.#accounts.isTokenUsed(jti)
+  }
+
+  insertSession(session: SessionRecord): Promise<void> {
+    return this.#accounts.insertSession(session)
+  }
+
+  findActiveSession(id: string, now: number): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    return this.#accounts.findActiveSession(id, now)
+  }
+
+  revokeSession(id: string, at: number): Promise<void> {
+    return this.#accounts.revokeSession(id, at)
+  }
+
+  revokeSessions(userId: string, at: number, keep?: string): Promise<void> {
+    return this.#accounts.revokeSessions(userId, at, keep)
+  }
+
+  beginAttempt(attempt: Attempt): Promise<AttemptAdmission> {
+    return this.#accounts.beginAttempt(attempt)
+  }
+
+  forgetAttempt(id: string): Promise<void> {
+    return this.#accounts.forgetAttempt(id)
+  }
+
+  sweepAccounts(now: number): Promise<void> {
+    return this.#accounts.sweepAccounts(now)
   }
 }

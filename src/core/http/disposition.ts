@@ -18,8 +18,77 @@ function encodeRfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
-function asciiFallback(name: string): string {
-  return name.replace(/[^\x20-\x7e]|["\\%]/gu, '_')
+// Letters and punctuation that have a plain ASCII spelling but no Unicode
+// decomposition to one. Accented letters need no entry: decomposing "é" gives
+// "e" and a combining mark, and the mark is dropped.
+const ASCII_SPELLING: Record<string, string> = {
+  ß: 'ss',
+  ẞ: 'SS',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ø: 'o',
+  Ø: 'O',
+  đ: 'd',
+  Đ: 'D',
+  ð: 'd',
+  Ð: 'D',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+  Þ: 'Th',
+  ı: 'i',
+  ħ: 'h',
+  Ħ: 'H',
+  ŧ: 't',
+  Ŧ: 'T',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201a': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\u201c': "'",
+  '\u201d': "'",
+  '\u201e': "'",
+  '\u2033': "'",
+  '\u00ab': "'",
+  '\u00bb': "'",
+  '\u2039': "'",
+  '\u203a': "'",
+  '"': "'",
+  '\u20ac': 'EUR',
+  '\u00d7': 'x',
+}
+
+/** What a reader sees as one character ("é", "한", "👨‍👩‍👧"): its plain ASCII spelling, or `_` when it has none. */
+function asciiOf(character: string): string {
+  const spelled = Array.from(character.normalize('NFKD').replace(/\p{M}/gu, ''), (c) => ASCII_SPELLING[c] ?? c).join('')
+  return /^[\x20-\x7e]+$/.test(spelled) && !/[\\%]/.test(spelled) ? spelled : '_'
+}
+
+const CHARACTERS = new Intl.Segmenter('en', { granularity: 'grapheme' })
+
+/**
+ * The name as plain printable ASCII for the quoted `filename` that older
+ * clients (and `curl -OJ`) save under: accents dropped, typographic dashes and
+ * quotes made plain, `Résumé 2026 – final.pdf` → `Resume 2026 - final.pdf`.
+ * A character with no ASCII spelling (CJK, emoji) becomes one `_`; so do `%`
+ * and `\`, which some clients would decode or take for an escape.
+ */
+export function asciiFallback(name: string): string {
+  const ascii = Array.from(CHARACTERS.segment(name), ({ segment }) => asciiOf(segment))
+    .join('')
+    .replace(/^[.\s]+/, '')
+    .trimEnd()
+  return ascii || 'download'
 }
 
 /**

@@ -31,6 +31,12 @@ export interface DownloadRequest {
   ifNoneMatch: string | null
   /** False for HEAD, prefetches and previews: answer with headers only and consume nothing. */
   consume: boolean
+  /**
+   * Called once the link may start this request, before anything is
+   * answered or counted: throws to refuse it (a link password that is
+   * missing or wrong). `start` is the first byte asked for.
+   */
+  unlock?: (target: LinkTarget, start: number) => Promise<void>
 }
 
 export type DownloadResult =
@@ -117,6 +123,7 @@ export async function openDownload(deps: DownloadDeps, request: DownloadRequest)
 
   const decision = decideStart(link, file, start, deps.clock.now(), deps.resumeGrace)
   if (!decision.ok) throw new FuselinkError(decision.code)
+  await request.unlock?.(target, start)
   // If-None-Match is evaluated before Range (RFC 9110, 13.2.2).
   if (request.ifNoneMatch !== null && noneMatch(request.ifNoneMatch, etag)) return { status: 304, target, etag }
   if (range.kind === 'unsatisfiable') return { status: 416, target, etag }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, LinkRecord, LinkTarget, Owner } from '../model'
+import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkRecord, LinkTarget, Owner } from '../model'
 
 export interface Page<T> {
   items: T[]
@@ -24,7 +24,10 @@ export interface RecordStore {
   putSetting(name: string, value: string): Promise<void>
 
   insertKey(key: ApiKeyRecord): Promise<void>
-  findKeyByHash(hash: string): Promise<ApiKeyRecord | null>
+  findKeyByHash(hash: string): Promise<KeyWithOwner | null>
+  getKey(id: string): Promise<KeyWithOwner | null>
+  /** Keys newest first; `ownerId` keeps the keys that owner owns. */
+  listKeys(query: ListQuery): Promise<Page<KeyWithOwner>>
   /**
    * Sets disabled_at once; false when there is no such key. With
    * `revokeLinks`, every link the key issued is revoked in the same step
@@ -32,8 +35,10 @@ export interface RecordStore {
    * links revoked).
    */
   disableKey(id: string, at: number, options?: { revokeLinks?: boolean }): Promise<boolean>
-  /** The owners among `ids` that the store knows, by id (at most 100 ids). */
+  /** The owners among `ids` that the store knows (users and keys), by id (at most 100 ids). */
   getOwners(ids: readonly string[]): Promise<Map<string, Owner>>
+  /** What to call an owner (files, links, keys): a user's username or a key's name; null when unknown. */
+  ownerName(id: string): Promise<string | null>
 
   insertFile(file: FileRecord): Promise<void>
   getFile(id: string): Promise<FileRecord | null>

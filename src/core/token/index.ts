@@ -1,5 +1,6 @@
 export * from './claims'
 export * from './keys'
+export * from './service-tokens'
 export * from './sign'
 export * from './verifier'
 export * from './verify'

@@ -11,11 +11,12 @@ function invalid(detail: string, cause?: unknown): FuselinkError {
 }
 
 /**
- * Checks a token's signature, header and claim shapes. Time is not judged
- * here: whether an expired link may still resume is the link policy's call.
+ * Checks a token's signature and that its header names `typ`, and returns
+ * its payload parsed. Every token the service signs has a type of its own
+ * (download links, sessions, invites...), so none can pass for another.
  * Every failure is the same 403 invalid_token, whatever went wrong.
  */
-export async function verifyLinkToken(ring: KeyRing, token: string): Promise<LinkClaims> {
+export async function verifyTypedToken(ring: KeyRing, token: string, typ: string): Promise<unknown> {
   if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalid('The link is malformed.')
 
   const keyFor = (header: CompactJWSHeaderParameters, _token: FlattenedJWSInput) => {
@@ -32,14 +33,22 @@ export async function verifyLinkToken(ring: KeyRing, token: string): Promise<Lin
   } catch (cause) {
     throw cause instanceof FuselinkError ? cause : invalid('The link signature is not valid.', cause)
   }
-  if (verified.protectedHeader.typ !== TOKEN_TYPE) throw invalid('The token is not a fuselink token.')
+  if (verified.protectedHeader.typ !== typ) throw invalid('The token is not a fuselink token of this kind.')
 
-  let claims: unknown
   try {
-    claims = JSON.parse(decoder.decode(verified.payload))
+    return JSON.parse(decoder.decode(verified.payload))
   } catch (cause) {
     throw invalid('The link payload is not JSON.', cause)
   }
+}
+
+/**
+ * Checks a download token's signature, header and claim shapes. Time is not
+ * judged here: whether an expired link may still resume is the link policy's
+ * call.
+ */
+export async function verifyLinkToken(ring: KeyRing, token: string): Promise<LinkClaims> {
+  const claims = await verifyTypedToken(ring, token, TOKEN_TYPE)
   if (!isLinkClaims(claims)) throw invalid('The link payload is incomplete.')
   return claims
 }

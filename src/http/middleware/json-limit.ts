@@ -10,3 +10,13 @@ export const jsonLimit = bodyLimit({
     throw new FuselinkError('payload_too_large', `JSON bodies are limited to ${JSON_BODY_LIMIT} bytes.`)
   },
 })
+
+export const FORM_BODY_LIMIT = 16 * 1024
+
+/** Bounds the form posts of the setup and invite pages. */
+export const formLimit = bodyLimit({
+  maxSize: FORM_BODY_LIMIT,
+  onError: () => {
+    throw new FuselinkError('payload_too_large', `Forms are limited to ${FORM_BODY_LIMIT} bytes.`)
+  },
+})

@@ -5,11 +5,14 @@ import { ProblemSchema } from '../schemas/problem'
 
 const BY_CODE = new Map(ERROR_CODES.map((entry) => [entry.code, entry]))
 
-/** The security requirement of every /api/v1 route: an API key as a bearer credential. */
-export const BEARER = [{ apiKey: [] }]
+/** The security requirement of every /api/v1 route: an API key as a bearer credential, or the session cookie. */
+export const BEARER: Record<string, string[]>[] = [{ apiKey: [] }, { session: [] }]
 
 /** The problems every API-key route can answer, besides its own. */
 export const API_KEY_PROBLEMS = ['unauthorized', 'rate_limited'] as const satisfies readonly ErrorCode[]
+
+/** The problems of every /api/v1 route that changes something: a change made with the session cookie from another site is 403. */
+export const CHANGE_PROBLEMS = [...API_KEY_PROBLEMS, 'forbidden'] as const satisfies readonly ErrorCode[]
 
 /**
  * Spread into an admin-only route: the check that answers 403 to `user`

@@ -1,9 +1,12 @@
 import { z } from '@hono/zod-openapi'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/password'
 import { OwnerQuery, OwnerSchema } from './owner'
 import { PageQuery, pageOf } from './page'
 
 /** The most downloads one link may allow; also keeps the token short. */
 export const MAX_DOWNLOADS_LIMIT = 10_000
+/** The longest message a sender may leave for the recipient (API.md). */
+export const MAX_MESSAGE_LENGTH = 500
 
 const time = (description: string) =>
   z.string().openapi({ format: 'date-time', description: `${description} ISO 8601, UTC.`, example: '2026-02-07T17:05:00.000Z' })
@@ -30,8 +33,14 @@ export const LinkSchema = z
       .string()
       .optional()
       .openapi({ description: "Overrides the file's name in downloads; absent when not set.", example: 'Q1 report.pdf' }),
+    message: z.string().nullable().openapi({
+      description: "The sender's words to the recipient, shown on the page; `null` when none.",
+      example: 'Here is the report.',
+    }),
+    passwordProtected: z.boolean().openapi({ description: 'Whether downloading needs the link password.', example: false }),
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
+    lastDownloadAt: nullableTime('When the last counted download started (resumes are not downloads); `null` before the first.'),
     owner: OwnerSchema.optional(),
   })
   .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
@@ -78,6 +87,23 @@ export const IssueBody = z.object({
     .datetime({ offset: true })
     .optional()
     .openapi({ description: 'ISO 8601; before it the link answers 403 `link_not_yet_valid`. Must be before the expiry.' }),
+  message: z
+    .string()
+    .max(MAX_MESSAGE_LENGTH)
+    .optional()
+    .openapi({
+      description: `The sender's words to the recipient (at most ${MAX_MESSAGE_LENGTH} characters), shown on the page with the sender's name; never to link previewers.`,
+      example: 'Here is the report we discussed.',
+    }),
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH)
+    .max(PASSWORD_MAX_LENGTH)
+    .optional()
+    .openapi({
+      description: `A password the recipient must give (${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters): on the page, or as the header \`Link-Password\`. Only its hash is kept.`,
+      example: 'blue harbour 1987',
+    }),
 })
 
 export const RevokeBody = z.object({

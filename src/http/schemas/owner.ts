@@ -2,13 +2,16 @@ import { z } from '@hono/zod-openapi'
 
 export const OwnerSchema = z
   .object({
-    kind: z.enum(['api_key', 'user']).openapi({ description: 'An API key, or a user (who owns what its keys and sessions make).' }),
-    id: z
-      .string()
-      .openapi({ description: "The key's or the user's id; pass it as `?owner=` to list what it owns.", example: 'Hn4sW1cZ8e' }),
-    name: z.string().openapi({ description: "The key's name, or the user's username.", example: 'billing service' }),
+    kind: z
+      .enum(['user', 'api_key'])
+      .openapi({ description: 'A user (who owns what its keys and sessions make), or an API key that belongs to no user.' }),
+    id: z.string().openapi({
+      description: "The user's or the key's id (one id space); pass it as `?owner=` to list what it owns.",
+      example: 'Hn4sW1cZ8e',
+    }),
+    name: z.string().nullable().openapi({ description: "The user's username, or the key's name.", example: 'alice' }),
   })
-  .openapi('Owner', { description: 'Who owns a file or a link. Shown to admins only.' })
+  .openapi('Owner', { description: 'Who owns a key, a file or a link (the last two shown to admins only).' })
 
 /** `?owner=` of the file and link lists. */
 export const OwnerQuery = z.object({

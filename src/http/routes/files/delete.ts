@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
-import { API_KEY_PROBLEMS, BEARER, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
 import type { Services } from '../../services'
@@ -16,7 +16,7 @@ export const route = createRoute({
   request: { params: idParam('file') },
   responses: {
     204: { description: 'Deleted.' },
-    ...problems([...API_KEY_PROBLEMS, 'not_found', 'storage_unavailable']),
+    ...problems([...CHANGE_PROBLEMS, 'not_found', 'storage_unavailable']),
   },
 })
 

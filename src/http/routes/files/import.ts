@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { newId } from '../../../core/ids'
-import type { FileRecord } from '../../../core/model'
-import { ADMIN_ONLY, API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import { type FileRecord, ownerOf } from '../../../core/model'
+import { ADMIN_ONLY, BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
@@ -22,7 +22,7 @@ export const route = createRoute({
   request: { body: jsonBody(ImportBody) },
   responses: {
     201: { ...json(FileSchema, 'The registered file.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'forbidden', 'not_found', 'payload_too_large', 'storage_unavailable']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'forbidden', 'not_found', 'payload_too_large', 'storage_unavailable']),
   },
 })
 
@@ -39,7 +39,7 @@ export function register(app: RouteApp, services: Services) {
     const id = newId()
     const file: FileRecord = {
       id,
-      ownerId: c.get('principal').keyId,
+      ownerId: ownerOf(c.get('principal')),
       name: fileName(name ?? key.split('/').pop()),
       size: info.size,
       contentType: info.contentType && CONTENT_TYPE.test(info.contentType) ? info.contentType : DEFAULT_TYPE,

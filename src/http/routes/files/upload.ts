@@ -2,9 +2,9 @@ import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { multipartBoundary, readMultipartFile } from '../../../core/http/multipart'
 import { newId } from '../../../core/ids'
-import type { FileRecord } from '../../../core/model'
+import { type FileRecord, ownerOf } from '../../../core/model'
 import { ObjectTooLargeError } from '../../../core/ports'
-import { API_KEY_PROBLEMS, BEARER, json, LOCATION, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
@@ -43,7 +43,7 @@ export const route = createRoute({
   },
   responses: {
     201: { ...json(FileSchema, 'The stored file.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'payload_too_large', 'storage_unavailable']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'payload_too_large', 'storage_unavailable']),
   },
 })
 
@@ -78,7 +78,7 @@ export function register(app: RouteApp, services: Services) {
     }
     const file: FileRecord = {
       id,
-      ownerId: c.get('principal').keyId,
+      ownerId: ownerOf(c.get('principal')),
       name: source.name,
       size: stored.size,
       contentType: source.contentType,

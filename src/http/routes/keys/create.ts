@@ -1,7 +1,10 @@
 import { createRoute } from '@hono/zod-openapi'
 import { sha256Hex } from '../../../core/encoding'
+import { FuselinkError } from '../../../core/errors'
 import { newApiKeySecret, newId } from '../../../core/ids'
-import { ADMIN_ONLY, API_KEY_PROBLEMS, BEARER, json, jsonBody, problems } from '../../openapi/parts'
+import { type KeyOwner, userOf } from '../../../core/model'
+import { keyManager } from '../../middleware/auth'
+import { BEARER, CHANGE_PROBLEMS, json, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { CreatedKeySchema, CreateKeyBody } from '../../schemas/key'
 import type { Services } from '../../services'
@@ -11,19 +14,24 @@ export const route = createRoute({
   path: '/api/v1/keys',
   tags: ['Keys'],
   summary: 'Create an API key',
-  description: 'The answer carries the secret: this is the only time it is shown. Only its hash is kept.',
+  description:
+    'The answer carries the secret: this is the only time it is shown. Only its hash is kept. An admin creates keys of either role; a user (signed in, or with a key of its own) creates `user` keys, which belong to that user and act as it (asking for an `admin` key: 403). A key made by a key that belongs to no user belongs to that key. A `user` key that belongs to no user cannot manage keys (403).',
   security: BEARER,
-  ...ADMIN_ONLY,
   request: { body: jsonBody(CreateKeyBody) },
   responses: {
     201: json(CreatedKeySchema, 'The new key, with its secret.'),
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'forbidden', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'payload_too_large']),
   },
 })
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
+    const principal = c.get('principal')
+    keyManager(principal)
     const { name, role } = c.req.valid('json')
+    if (role === 'admin' && principal.role !== 'admin') throw new FuselinkError('forbidden', 'Only an admin can create admin keys.')
+    const userId = userOf(principal)
+    const owner: KeyOwner = userId === null ? { kind: 'api_key', id: principal.id } : { kind: 'user', id: userId }
     const secret = newApiKeySecret()
     const id = newId()
     await services.state.insertKey({
@@ -31,6 +39,7 @@ export function register(app: RouteApp, services: Services) {
       name,
       role,
       hash: await sha256Hex(secret),
+      owner,
       createdAt: services.clock.now(),
       disabledAt: null,
     })

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
-import { ADMIN_ONLY, API_KEY_PROBLEMS, BEARER, problems } from '../../openapi/parts'
+import { keyManager } from '../../middleware/auth'
+import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
 import { DisableKeyQuery } from '../../schemas/key'
@@ -12,21 +13,23 @@ export const route = createRoute({
   tags: ['Keys'],
   summary: 'Disable an API key',
   description:
-    'The key stops working at once; with `?revokeLinks=true` every link it issued is revoked as well (410 `link_revoked`). Disabling it again answers 204 too; an unknown id answers 404.',
+    "The key stops working at once; with `?revokeLinks=true` every link it issued is revoked as well (410 `link_revoked`), in the same step. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
   security: BEARER,
-  ...ADMIN_ONLY,
   request: { params: idParam('key'), query: DisableKeyQuery },
   responses: {
     204: { description: 'Disabled.' },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'forbidden', 'not_found']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'not_found']),
   },
 })
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
+    const owner = keyManager(c.get('principal'))
+    const { id } = c.req.valid('param')
     const { revokeLinks } = c.req.valid('query')
-    const found = await services.state.disableKey(c.req.valid('param').id, services.clock.now(), { revokeLinks })
-    if (!found) throw new FuselinkError('not_found', 'No such key.')
+    const key = owner === null ? null : await services.state.getKey(id)
+    if (owner !== null && key?.owner?.id !== owner) throw new FuselinkError('not_found', 'No such key.')
+    if (!(await services.state.disableKey(id, services.clock.now(), { revokeLinks }))) throw new FuselinkError('not_found', 'No such key.')
     return c.body(null, 204)
   })
 }

@@ -4,8 +4,9 @@ import { FuselinkError } from '../../../core/errors'
 import { safeFilename } from '../../../core/http/disposition'
 import { parseDuration } from '../../../core/http/duration'
 import { newId } from '../../../core/ids'
-import type { LinkRecord } from '../../../core/model'
-import { API_KEY_PROBLEMS, BEARER, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
+import { type LinkRecord, ownerOf } from '../../../core/model'
+import { hashPassword } from '../../../core/password'
+import { BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { ownerFor } from '../../owners'
 import { linkJson } from '../../present'
@@ -20,12 +21,12 @@ export const route = createRoute({
   tags: ['Links'],
   summary: 'Issue a link',
   description:
-    'Issues a signed link to a file the caller may see. `url` is the page to send people (its Download button starts the download, so mail scanners and chat previews do not use one up); `downloadUrl` is the file itself, for programs.',
+    'Issues a signed link to a file the caller may see. `url` is the page to send people (its Download button starts the download, so mail scanners and chat previews do not use one up); `downloadUrl` is the file itself, for programs. With a `password`, downloads need it (the page asks for it; programs send `Link-Password`); only its hash is kept. A `message` is shown on the page with the sender’s name.',
   security: BEARER,
   request: { body: jsonBody(IssueBody) },
   responses: {
     201: { ...json(LinkWithAccessSchema, 'The new link, with its token and URLs.'), headers: LOCATION },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'not_found', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'not_found', 'payload_too_large']),
   },
 })
 
@@ -52,9 +53,11 @@ export function register(app: RouteApp, services: Services) {
     const link: LinkRecord = {
       id: newId(),
       fileId: file.id,
-      ownerId: principal.keyId,
-      issuerKeyId: principal.keyId,
+      ownerId: ownerOf(principal),
+      issuerKeyId: principal.kind === 'api_key' ? principal.id : null,
       filename: body.filename === undefined ? null : safeFilename(body.filename),
+      message: body.message === undefined || body.message.trim() === '' ? null : body.message,
+      passwordHash: body.password === undefined ? null : await hashPassword(body.password),
       maxDownloads: body.maxDownloads,
       size: file.size,
       downloads: 0,
@@ -64,6 +67,7 @@ export function register(app: RouteApp, services: Services) {
       notBefore,
       expiresAt,
       revokedAt: null,
+      lastDownloadAt: null,
     }
     await services.state.insertLink(link)
     const access = await linkAccess(services, link, c.req.url)

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { API_KEY_PROBLEMS, BEARER, jsonBody, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { RevokeBody } from '../../schemas/link'
 import type { Services } from '../../services'
@@ -16,7 +16,7 @@ export const route = createRoute({
   request: { body: jsonBody(RevokeBody) },
   responses: {
     204: { description: 'Revoked.' },
-    ...problems([...API_KEY_PROBLEMS, 'invalid_request', 'invalid_token', 'not_found', 'payload_too_large']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'invalid_token', 'not_found', 'payload_too_large']),
   },
 })
 

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { API_KEY_PROBLEMS, BEARER, problems } from '../../openapi/parts'
+import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
 import type { Services } from '../../services'
@@ -16,7 +16,7 @@ export const route = createRoute({
   request: { params: idParam('link') },
   responses: {
     204: { description: 'Revoked.' },
-    ...problems([...API_KEY_PROBLEMS, 'not_found']),
+    ...problems([...CHANGE_PROBLEMS, 'not_found']),
   },
 })
 

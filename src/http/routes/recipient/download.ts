@@ -7,11 +7,12 @@ import { isResumeRange } from '../../../core/http/range'
 import { type DownloadResult, openDownload, resolveToken } from '../../../core/link/download'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
-import { problemResponse } from '../../problem'
+import { problemResponse, wantsHtml } from '../../problem'
 import type { Services } from '../../services'
 import { FROM_PAGE } from '../../views/landing-page'
 import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
 import { showLanding } from './landing'
+import { LINK_PASSWORD_HEADER, resumeProofCookie, type Unlocked, unlockLink } from './link-password'
 
 const header = (name: string, description: string) => ({ name, in: 'header' as const, description, schema: { type: 'string' as const } })
 const described = (description: string) => ({ description, schema: { type: 'string' as const } })
@@ -31,6 +32,10 @@ const REQUEST_HEADERS = [
   ),
   header('If-Range', 'An ETag: serve the range only if the file is unchanged, else the whole file.'),
   header('If-None-Match', 'An ETag: when it matches, 304 and nothing is counted.'),
+  header(
+    LINK_PASSWORD_HEADER,
+    'The link password, for a link that has one (`passwordProtected`). Missing: 401 `password_required`; wrong: 403 `wrong_password`; neither counts a download.',
+  ),
 ]
 
 const COUNTING =
@@ -57,10 +62,12 @@ function downloadRoute(method: 'get' | 'post', summary: string, description: str
         content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
       },
       304: { description: '`If-None-Match` matched; nothing counted.', headers: { ETag: FILE_HEADERS.ETag } },
-      ...problems([...LINK_REFUSALS, 'range_not_satisfiable', 'storage_unavailable'], { html: true }),
+      ...problems([...LINK_REFUSALS, ...PASSWORD_REFUSALS, 'range_not_satisfiable', 'storage_unavailable'], { html: true }),
     },
   })
 }
+
+const PASSWORD_REFUSALS = ['password_required', 'wrong_password', 'payload_too_large'] as const
 
 export const getRoute = downloadRoute(
   'get',
@@ -71,7 +78,7 @@ export const getRoute = downloadRoute(
 export const postRoute = downloadRoute(
   'post',
   'Download the file from the page',
-  "What the landing page's Download button sends; answers as `GET` does. Scanners follow links but do not submit forms.",
+  "What the landing page's Download button sends; answers as `GET` does. Scanners follow links but do not submit forms. For a link with a password, the form's field `password` (`application/x-www-form-urlencoded`) carries it; the answer then sets a cookie scoped to this address that lets the same browser resume the download with a `Range` without the form.",
 )
 
 /** Hono answers HEAD with the GET handler; this entry documents it. */
@@ -87,7 +94,7 @@ export const headRoute = createRoute({
     200: { description: 'The headers of the whole file.', headers: FILE_HEADERS },
     206: { description: 'The headers of the range.', headers: { ...FILE_HEADERS, 'Content-Range': described('`bytes start-end/size`.') } },
     304: { description: '`If-None-Match` matched.', headers: { ETag: FILE_HEADERS.ETag } },
-    ...problems([...LINK_REFUSALS, 'range_not_satisfiable']),
+    ...problems([...LINK_REFUSALS, 'password_required', 'wrong_password', 'range_not_satisfiable']),
   },
 })
 
@@ -119,15 +126,29 @@ async function download(services: Services, c: Context): Promise<Response> {
     return showLanding(services, c, token, target)
   }
 
-  const result = await limited(services, c, () =>
-    openDownload(downloadDeps(services), {
-      token,
-      range: c.req.header('range') ?? null,
-      ifRange: c.req.header('if-range') ?? null,
-      ifNoneMatch: c.req.header('if-none-match') ?? null,
-      consume: !isHead,
-    }),
-  )
+  const gate: { unlocked: Unlocked | null } = { unlocked: null }
+  let result: DownloadResult
+  try {
+    result = await limited(services, c, () =>
+      openDownload(downloadDeps(services), {
+        token,
+        range: c.req.header('range') ?? null,
+        ifRange: c.req.header('if-range') ?? null,
+        ifNoneMatch: c.req.header('if-none-match') ?? null,
+        consume: !isHead,
+        unlock: async (target, start) => {
+          gate.unlocked = await unlockLink(services, c, target.link, start)
+        },
+      }),
+    )
+  } catch (error) {
+    // A person without the right password gets the page again, asking for it.
+    if (error instanceof FuselinkError && (error.code === 'password_required' || error.code === 'wrong_password') && wantsHtml(c)) {
+      const target = await resolveToken(downloadDeps(services), token)
+      return showLanding(services, c, token, target, { status: error.status as 401 | 403, wrongPassword: error.code === 'wrong_password' })
+    }
+    throw error
+  }
   if (result.status === 416) {
     const response = await problemResponse(c, new FuselinkError('range_not_satisfiable'))
     response.headers.set('Content-Range', `bytes */${result.target.file.size}`)
@@ -137,7 +158,11 @@ async function download(services: Services, c: Context): Promise<Response> {
     return new Response(null, { status: 304, headers: { ETag: result.etag, 'Cache-Control': 'private, no-store' } })
   }
   services.defer(c, result.ended)
-  return new Response(result.body, { status: result.status, headers: downloadHeaders(result) })
+  const headers = downloadHeaders(result)
+  if (gate.unlocked === 'password' && c.req.method === 'POST') {
+    headers.append('Set-Cookie', await resumeProofCookie(services, c, result.target.link, token))
+  }
+  return new Response(result.body, { status: result.status, headers })
 }
 
 export function register(app: RouteApp, services: Services) {

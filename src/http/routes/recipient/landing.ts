@@ -7,7 +7,9 @@ import { decideStart } from '../../../core/link/policy'
 import type { LinkTarget } from '../../../core/model'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { wantsHtml } from '../../problem'
 import type { Services } from '../../services'
+import { notYetValidPage } from '../../views/error-page'
 import { landingPage } from '../../views/landing-page'
 import { downloadDeps, LINK_REFUSALS, limited, TOKEN_PARAM } from './common'
 
@@ -26,22 +28,51 @@ export const route = createRoute({
   },
 })
 
-export async function showLanding(services: Services, c: Context, token: string, target: LinkTarget): Promise<Response> {
+export interface LandingAnswer {
+  /** 200, or the refusal a person gets the page again with (a link password missing or wrong). */
+  status: 200 | 401 | 403
+  wrongPassword: boolean
+}
+
+export async function showLanding(
+  services: Services,
+  c: Context,
+  token: string,
+  target: LinkTarget,
+  answer: LandingAnswer = { status: 200, wrongPassword: false },
+): Promise<Response> {
   const { link, file } = target
   const now = services.clock.now()
   const decision = decideStart(link, file, 0, now, 0)
-  if (!decision.ok) throw new FuselinkError(decision.code)
+  if (!decision.ok) {
+    // A person is told when the link opens; a program gets the problem.
+    if (decision.code === 'link_not_yet_valid' && link.notBefore !== null && wantsHtml(c)) {
+      return c.html(await notYetValidPage(link.notBefore, now), 403, { 'Cache-Control': 'private, no-store' })
+    }
+    throw new FuselinkError(decision.code)
+  }
+  const protectedLink = link.passwordHash !== null
   const body = await landingPage({
     token,
-    // An unfurler may quote the page's text as well as its title.
-    filename: isPreviewer(c.req.header('user-agent')) ? null : (link.filename ?? file.name),
+    // An unfurler may quote the page's text as well as its title: it learns
+    // nothing of the file or the sender. A password-protected link names its
+    // file only to those who have the password (in the download).
+    visible: isPreviewer(c.req.header('user-agent'))
+      ? null
+      : {
+          file: protectedLink ? null : { filename: link.filename ?? file.name, contentType: file.contentType },
+          sender: await services.state.ownerName(link.ownerId),
+          message: link.message,
+        },
     size: file.size,
     expiresAt: link.expiresAt,
     now,
     remaining: link.maxDownloads - link.downloads,
     maxDownloads: link.maxDownloads,
+    passwordProtected: protectedLink,
+    wrongPassword: answer.wrongPassword,
   })
-  return c.html(body, 200, { 'Cache-Control': 'private, no-store' })
+  return c.html(body, answer.status, { 'Cache-Control': 'private, no-store' })
 }
 
 export function register(app: RouteApp, services: Services) {

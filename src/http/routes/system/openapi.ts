@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { API_KEY_SCHEME, apiDocument } from '../../openapi/document'
+import { API_KEY_SCHEME, apiDocument, SESSION_SCHEME } from '../../openapi/document'
 import { json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { publicOrigin } from '../../public-origin'
@@ -20,5 +20,6 @@ export const route = createRoute({
 
 export function register(app: RouteApp, services: Services) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', API_KEY_SCHEME)
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', SESSION_SCHEME)
   app.openapi(route, (c) => c.json(apiDocument(app, publicOrigin(services, c.req.url)), 200))
 }
