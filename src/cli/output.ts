@@ -1,3 +1,5 @@
+import type { Owner } from '../client'
+
 /** The process as a command sees it; main.ts passes the real one. */
 export interface Io {
   stdout: NodeJS.WriteStream
@@ -60,4 +62,9 @@ export function formatBytes(bytes: number): string {
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '-'
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+}
+
+/** An owner as tables show it: "alice (Ux7pQ2mK4z)", or "-" when the answer has none (non-admins). */
+export function ownerText(owner: Owner | undefined): string {
+  return owner ? `${owner.name ?? owner.kind} (${owner.id})` : '-'
 }

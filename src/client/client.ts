@@ -6,6 +6,7 @@ export type FileInfo = Schemas['File']
 export type Link = Schemas['Link']
 export type LinkWithAccess = Schemas['LinkWithAccess']
 export type CreatedKey = Schemas['CreatedKey']
+export type CreatedUser = Schemas['CreatedUser']
 export type Owner = Schemas['Owner']
 export type Jwks = Schemas['Jwks']
 
@@ -103,12 +104,22 @@ export class FuselinkClient {
   readonly keys = {
     /** Admin only. The answer's `key` is the secret, shown this once. */
     create: (body: Operations['POST /api/v1/keys']['body']) => this.call('POST /api/v1/keys', { body }),
-    /** Admin only. With `revokeLinks`, every link the key issued is revoked too. */
+    /** An admin disables any key, a user its own. With `revokeLinks`, every link the key issued is revoked too. */
     disable: (id: string, options: { revokeLinks?: boolean } = {}) =>
       this.call('DELETE /api/v1/keys/{id}', {
         path: { id },
         query: options.revokeLinks === undefined ? {} : { revokeLinks: options.revokeLinks ? 'true' : 'false' },
       }),
+  }
+
+  readonly users = {
+    /** Admin only. Without `password`, the answer's `inviteUrl` is where the user chooses one. */
+    create: (body: Operations['POST /api/v1/users']['body']) => this.call('POST /api/v1/users', { body }),
+  }
+
+  /** Who the key is, or whom it acts for (GET /api/v1/me). */
+  me() {
+    return this.call('GET /api/v1/me', {})
   }
 
   /** The public keys download tokens are signed with (GET /.well-known/jwks.json). */

@@ -7,6 +7,7 @@ export type { Operations, ProblemCode, Schemas } from './api.generated'
 export {
   type ClientOptions,
   type CreatedKey,
+  type CreatedUser,
   type FileInfo,
   type FileListQuery,
   FuselinkClient,

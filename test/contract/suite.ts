@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSETS } from '../../src/http/assets/bundle.generated'
 import { Api, bytes } from '../support/api'
+import { SessionClient } from '../support/session'
 import type { ServiceTarget, TargetKind } from '../support/target'
 
 /**
@@ -171,6 +172,43 @@ export function defineContractSuite(kind: TargetKind) {
       expect((await api.request('DELETE', `/api/v1/keys/${late.id}?revokeLinks=true`)).status).toBe(204)
       await problem(await download(lateLink.downloadUrl), 410, 'link_revoked')
       await problem(await api.request('DELETE', '/api/v1/keys/nosuchkey0?revokeLinks=true'), 404, 'not_found')
+    })
+
+    it("owns a user's work by the user, whichever key or session made it; revokes by the issuing key alone", async () => {
+      const username = `owner-${kind.runtime}-${Date.now() % 100_000}`
+      const password = 'a long enough password'
+      const user = await api.json('POST', '/api/v1/users', { json: { username, role: 'user', password } }, 201)
+      const session = await SessionClient.signIn(target, username, password)
+      const keyOf = async (name: string) => {
+        const created = await session.json('POST', '/api/v1/keys', { json: { name, role: 'user' } }, 201)
+        return { id: created.id as string, api: new Api(target, created.key) }
+      }
+      const laptop = await keyOf('laptop')
+      const phone = await keyOf('phone')
+      const file = await laptop.api.upload('theirs.txt', 'theirs')
+      const fromLaptop = await laptop.api.issue(file.id, { maxDownloads: 2 })
+      const fromPhone = await phone.api.issue(file.id, { maxDownloads: 2 })
+      const fromSession = await session.json('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 600, maxDownloads: 2 } }, 201)
+      const owner = { kind: 'user', id: user.id, name: username }
+
+      expect((await api.json('GET', `/api/v1/files/${file.id}`)).owner).toEqual(owner)
+      const links = await api.json('GET', `/api/v1/links?owner=${user.id}`)
+      expect(ids(links).sort()).toEqual([fromLaptop.id, fromPhone.id, fromSession.id].sort())
+      for (const link of links.items) expect(link.owner).toEqual(owner)
+      expect(ids(await api.json('GET', `/api/v1/files?owner=${user.id}`))).toEqual([file.id])
+      // A user's key owns nothing of its own: the user does.
+      expect(ids(await api.json('GET', `/api/v1/links?owner=${laptop.id}`))).toEqual([])
+      expect(ids(await phone.api.json('GET', `/api/v1/links?owner=${user.id}`)).sort()).toEqual(ids(links).sort())
+      await problem(await phone.api.request('GET', `/api/v1/links?owner=${laptop.id}`), 403, 'forbidden')
+
+      // The user disables its own key and that key's links; its other key's and its session's go on.
+      expect((await session.request('DELETE', `/api/v1/keys/${laptop.id}?revokeLinks=true`)).status).toBe(204)
+      await problem(await download(fromLaptop.downloadUrl), 410, 'link_revoked')
+      expect(await (await download(fromPhone.downloadUrl)).text()).toBe('theirs')
+      expect(await (await download(fromSession.downloadUrl)).text()).toBe('theirs')
+      // Another owner's key is not the user's to disable.
+      const stranger = await makeKey('stranger')
+      await problem(await session.request('DELETE', `/api/v1/keys/${stranger.id}?revokeLinks=true`), 404, 'not_found')
     })
   })
 

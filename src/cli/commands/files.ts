@@ -1,6 +1,6 @@
 import type { FileInfo } from '../../client'
 import { type Command, expectArguments, wholeNumber } from '../command'
-import { formatBytes, formatTime, table } from '../output'
+import { formatBytes, formatTime, ownerText, table } from '../output'
 
 export const files: Command = {
   name: 'files',
@@ -34,7 +34,7 @@ export const files: Command = {
               file.id,
               formatBytes(file.size),
               formatTime(file.createdAt),
-              ...(withOwner ? [file.owner ? `${file.owner.name} (${file.owner.id})` : '-'] : []),
+              ...(withOwner ? [ownerText(file.owner)] : []),
               file.name,
             ]),
           ),

@@ -6,6 +6,7 @@ import { link, links, revoke } from './links'
 import { login } from './login'
 import { migrate } from './migrate'
 import { share } from './share'
+import { users } from './users'
 
 /** Every command, in the order `fuselink help` lists them. */
-export const COMMANDS: readonly Command[] = [share, links, link, revoke, files, rm, keys, keygen, migrate, login]
+export const COMMANDS: readonly Command[] = [share, links, link, revoke, files, rm, keys, users, keygen, migrate, login]

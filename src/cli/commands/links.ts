@@ -1,10 +1,9 @@
-import type { Link, LinkWithAccess, Owner } from '../../client'
+import type { Link, LinkWithAccess } from '../../client'
 import { type Command, expectArguments, wholeNumber } from '../command'
 import { parseLinkRef } from '../link-ref'
-import { formatTime, table } from '../output'
+import { formatTime, ownerText, table } from '../output'
 
 const downloads = (link: Link) => `${link.downloads}/${link.maxDownloads}`
-const ownerText = (owner: Owner | undefined) => (owner ? `${owner.name} (${owner.id})` : '-')
 
 export const links: Command = {
   name: 'links',

@@ -8,6 +8,7 @@ import { LocalError, UsageError } from '../exit'
 import { mediaTypeOf } from '../media-types'
 import { formatBytes, formatTime } from '../output'
 import { type ProgressMode, progressReporter } from '../progress-bar'
+import { readSecret } from '../secret'
 
 const MAX_DOWNLOADS = 10_000
 
@@ -30,11 +31,13 @@ async function source(path: string, stdin: NodeJS.ReadStream): Promise<{ body: B
 export const share: Command = {
   name: 'share',
   summary: 'upload files and print a link to each',
-  usage: 'FILE... [--expires 24h] [--downloads N] [--qr]',
+  usage: 'FILE... [--expires 24h] [--downloads N] [--password] [--message TEXT] [--qr]',
   help: [
     '--expires DURATION   how long each link lives: seconds, or 90m, 24h, 7d, 2w (default 24h)',
     '--downloads N        downloads each link allows (default 1)',
     '--not-before TIME    no download before this ISO 8601 time',
+    '--password           recipients need a password: typed without echo, or the first line of stdin',
+    "--message TEXT       words for the recipient, shown on the link's page (up to 500 characters)",
     '--name NAME          the file name to store (one FILE; required for - , which reads stdin)',
     '--type TYPE          the media type (default: guessed from the name)',
     '--qr                 print a QR code of each link',
@@ -45,6 +48,8 @@ export const share: Command = {
     expires: { type: 'string' },
     downloads: { type: 'string' },
     'not-before': { type: 'string' },
+    password: { type: 'boolean' },
+    message: { type: 'string' },
     name: { type: 'string' },
     type: { type: 'string' },
     qr: { type: 'boolean' },
@@ -61,10 +66,13 @@ export const share: Command = {
     const notBefore = notBeforeText === undefined ? undefined : Date.parse(notBeforeText)
     if (notBefore !== undefined && Number.isNaN(notBefore)) throw new UsageError(`--not-before: "${notBeforeText}" is not an ISO 8601 time`)
     const expiresIn = (values.expires as string | undefined) ?? '24h'
+    const message = values.message as string | undefined
+    if (values.password && files.includes('-')) throw new UsageError('--password reads stdin: share a file, not -')
 
     const { io, out } = context
     const mode: ProgressMode = values.quiet || out.json ? 'off' : io.stderr.isTTY ? 'bar' : values.progress ? 'lines' : 'off'
     const client = context.client()
+    const password = values.password ? await readSecret(io, 'link password: ') : undefined
     const results: Shared[] = []
     for (const path of files) {
       const { body, size } = await source(path, io.stdin)
@@ -76,6 +84,8 @@ export const share: Command = {
         expiresIn,
         ...(maxDownloads === undefined ? {} : { maxDownloads }),
         ...(notBefore === undefined ? {} : { notBefore: new Date(notBefore).toISOString() }),
+        ...(message === undefined ? {} : { message }),
+        ...(password === undefined ? {} : { password }),
         onProgress: (sent) => progress.update(sent),
         signal: context.signal,
       })
@@ -87,7 +97,8 @@ export const share: Command = {
       if (!values.quiet) {
         const { link, file } = shared
         const downloads = link.maxDownloads === 1 ? '1 download' : `${link.maxDownloads} downloads`
-        out.note(`shared ${file.name} (${formatBytes(size ?? file.size)}): ${downloads}, until ${formatTime(link.expiresAt)}`)
+        const locked = link.passwordProtected ? ', with a password' : ''
+        out.note(`shared ${file.name} (${formatBytes(size ?? file.size)}): ${downloads}, until ${formatTime(link.expiresAt)}${locked}`)
       }
     }
     if (out.json) {
