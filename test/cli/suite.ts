@@ -8,6 +8,7 @@ import { bytes } from '../support/api'
 import { type CliRun, runCli } from '../support/cli'
 import { freePort } from '../support/ports'
 import { scratchDir } from '../support/scratch'
+import { SessionClient } from '../support/session'
 import type { ServiceTarget, TargetKind } from '../support/target'
 
 /**
@@ -91,6 +92,22 @@ export function defineCliSuite(kind: TargetKind) {
       expect(await (await fetch(fromStdin.link.downloadUrl)).text()).toBe('piped bytes')
     })
 
+    it('protects the link with a password read from stdin, and leaves a message for the recipient', async () => {
+      const password = 'correct horse battery'
+      const run = ok(
+        await cli(['share', file('locked.txt', 'locked'), '--password', '--message', 'Here it is.', '--json'], {}, `${password}\n`),
+      )
+      const [{ link }] = JSON.parse(run.stdout)
+      expect(link).toMatchObject({ passwordProtected: true, message: 'Here it is.' })
+      expect(await (await fetch(link.url)).text()).toContain('Here it is.')
+      expect((await fetch(link.downloadUrl)).status).toBe(401)
+      const unlocked = await fetch(link.downloadUrl, { headers: { 'link-password': password } })
+      expect(await unlocked.text()).toBe('locked')
+      const stdinTwice = await cli(['share', '-', '--name', 'x.txt', '--password'], {}, 'x')
+      expect(stdinTwice.code).toBe(2)
+      expect(stdinTwice.stderr).toMatch(/--password reads stdin: share a file, not -/)
+    })
+
     it('prints a QR code of the link with --qr', async () => {
       const run = ok(await cli(['share', file('qr.txt', 'scan me'), '--qr']))
       const [url, ...rest] = run.stdout.split('\n')
@@ -151,6 +168,38 @@ export function defineCliSuite(kind: TargetKind) {
       const refused = await cli(['files'], { FUSELINK_KEY: secret })
       expect(refused.code).toBe(1)
       expect(refused.stderr).toMatch(/\(unauthorized, HTTP 401\)/)
+    })
+  })
+
+  describe('users', () => {
+    it('adds a user with an invite link, or with a password from stdin; their keys own nothing apart from them', async () => {
+      const invited = `invited-${kind.runtime}`
+      const withPassword = `signed-${kind.runtime}`
+      const password = 'a password from stdin'
+      const [invite, added, refused] = await Promise.all([
+        cli(['users', 'add', invited]),
+        cli(['users', 'add', withPassword, '--role', 'admin', '--password', '--json'], {}, `${password}\nignored second line\n`),
+        cli(['users', 'add', invited, '--role', 'owner']),
+      ])
+      expect(ok(invite).stdout).toMatch(new RegExp(`^${target.baseUrl}/invite/[\\w-]+\\.[\\w-]+\\.[\\w-]+\n$`))
+      expect(invite.stderr).toMatch(new RegExp(`^added user ${invited} \\(\\w+\\): send them the invite link above`))
+      const user = json(added)
+      expect(user).toMatchObject({ username: withPassword, role: 'admin', disabledAt: null })
+      expect(user).not.toHaveProperty('inviteUrl')
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toMatch(/--role: user or admin, got "owner"/)
+      const again = await cli(['users', 'add', invited.toUpperCase()])
+      expect(again.code).toBe(1)
+      expect(again.stderr).toMatch(/\(conflict, HTTP 409\)/)
+
+      // The password piped in is the one that signs in.
+      const session = await SessionClient.signIn(target, withPassword, password)
+      const key = await session.json('POST', '/api/v1/keys', { json: { name: 'their cli', role: 'user' } }, 201)
+      const shared = json(await cli(['share', file('theirs.txt', 'theirs'), '--json'], { FUSELINK_KEY: key.key }))[0]
+      const listed = json(await cli(['links', '--owner', user.id, '--json']))
+      expect(listed.items).toEqual([
+        expect.objectContaining({ id: shared.link.id, owner: { kind: 'user', id: user.id, name: withPassword } }),
+      ])
     })
   })
 
