@@ -9,7 +9,7 @@ export const EXIT = {
   unreachable: 3,
   /** Something on this machine: a file that cannot be read, a config that cannot be written. */
   local: 4,
-  /** Interrupted (Ctrl-C); an interrupted upload resumes when run again, where the service allows it. */
+  /** Interrupted (Ctrl-C); an interrupted upload is abandoned and starts again from the beginning. */
   interrupted: 130,
 } as const
 

@@ -4,8 +4,7 @@ import { run } from './run'
 /*
  * The `fuselink` command (bin/fuselink.js → here). docs/cli.md is its manual.
  * The first Ctrl-C stops the command cleanly (an upload in progress is
- * abandoned, resumable where the service allows it); a second one ends the
- * process at once.
+ * abandoned); a second one ends the process at once.
  */
 
 const interrupt = new AbortController()
