@@ -18,6 +18,10 @@ import type { ServiceTarget, TargetKind } from '../support/target'
  * process start, so independent runs go in parallel.
  */
 export function defineCliSuite(kind: TargetKind) {
+  // A test here starts up to eight processes in turn (each a tsx start); on a
+  // loaded shared machine that passes the default minute, so each gets three.
+  const SLOW = { timeout: 180_000 }
+
   let target: ServiceTarget
   let admin: FuselinkClient
   let home: string
@@ -49,7 +53,7 @@ export function defineCliSuite(kind: TargetKind) {
     await target?.stop()
   })
 
-  describe('share', () => {
+  describe('share', SLOW, () => {
     it('uploads with progress on stderr and prints only the link on stdout; the link serves the file', async () => {
       const data = bytes(3 * 1024 * 1024 + 17, 21)
       const path = file('Quarterly report.pdf', data)
@@ -116,7 +120,7 @@ export function defineCliSuite(kind: TargetKind) {
     })
   })
 
-  describe('links, files and keys', () => {
+  describe('links, files and keys', SLOW, () => {
     it('lists, shows and revokes links (by URL and by id), lists and removes files', async () => {
       const shared = json(await cli(['share', file('listed.txt', 'listed'), file('other.txt', 'other'), '--json', '--downloads', '5']))
       const [first, second] = shared.map((s: any) => s.link)
@@ -171,7 +175,7 @@ export function defineCliSuite(kind: TargetKind) {
     })
   })
 
-  describe('users', () => {
+  describe('users', SLOW, () => {
     it('adds a user with an invite link, or with a password from stdin; their keys own nothing apart from them', async () => {
       const invited = `invited-${kind.runtime}`
       const withPassword = `signed-${kind.runtime}`
@@ -203,7 +207,7 @@ export function defineCliSuite(kind: TargetKind) {
     })
   })
 
-  describe('exit codes and messages', () => {
+  describe('exit codes and messages', SLOW, () => {
     it('exits 1 with the code when refused, 2 on usage, 3 when nothing answers, 4 on a local failure', async () => {
       const closed = await freePort()
       const [refused, refusedJson, forbidden, usage, unknown, unreachable, missing, noKey] = await Promise.all([
@@ -260,7 +264,7 @@ export function defineCliSuite(kind: TargetKind) {
     })
   })
 
-  describe('keygen', () => {
+  describe('keygen', SLOW, () => {
     it("makes a fresh Ed25519 or P-256 key, with the service's keys in use for TOKEN_VERIFY_KEYS", async () => {
       const [ed, p256, text] = await Promise.all([cli(['keygen', '--json']), cli(['keygen', '--p256', '--json']), cli(['keygen'])])
       const inUse = await admin.publicKeys()
