@@ -3,7 +3,7 @@ import { UsageError } from '../exit'
 
 export const keys: Command = {
   name: 'keys',
-  summary: 'create or disable API keys (admin)',
+  summary: 'create or disable API keys (an admin any; a user its own)',
   usage: 'create NAME [--role user|admin] | disable ID [--revoke-links]',
   help: [
     '--role ROLE       create: user (its own files and links only; the default) or admin',
