@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { type D1DatabaseLike, D1SqlDatabase } from '../../src/adapters/d1-database'
+import { ConfigError } from '../../src/core/errors'
 import { readSettings } from '../../src/core/settings'
 import { makeSetupUrl } from '../../src/core/setup-link'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
@@ -76,10 +77,12 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     },
   }
   let running: RunningWorker = await startWorker(workerOptions)
-  // What tools/workerd/dev.ts prints at each start while no user exists.
-  const ring = await buildKeyRing(workerOptions.vars.TOKEN_SIGNING_KEY!, workerOptions.vars.TOKEN_VERIFY_KEYS || null)
-  const { setupTtl } = readSettings(options.env ?? {}, 'node')
+  // What tools/workerd/dev.ts prints at each start while no user exists. A
+  // Worker that refuses its configuration (test/workers/entry.test.ts) prints none.
+  const setupSigning = await setupSigningOf(workerOptions.vars, options.env ?? {})
   const setupAtStart = async () => {
+    if (setupSigning === null) return null
+    const { ring, setupTtl } = setupSigning
     const users = await new D1SqlDatabase((await running.d1()) as D1DatabaseLike).first('SELECT 1 AS found FROM users LIMIT 1', [])
     return users === null ? makeSetupUrl(ring, workerOptions.vars.PUBLIC_URL!, Date.now(), setupTtl) : null
   }
@@ -133,3 +136,13 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
 }
 
 export const worker: TargetKind = { name: 'workers+d1+s3', runtime: 'workers', start: startWorkerService }
+
+async function setupSigningOf(vars: Record<string, string | undefined>, env: Record<string, string>) {
+  try {
+    const ring = await buildKeyRing(vars.TOKEN_SIGNING_KEY ?? '', vars.TOKEN_VERIFY_KEYS || null)
+    return { ring, setupTtl: readSettings(env, 'node').setupTtl }
+  } catch (error) {
+    if (error instanceof ConfigError) return null
+    throw error
+  }
+}
