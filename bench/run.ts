@@ -20,6 +20,7 @@
  * server cannot post a good number.
  *
  * Where the time goes: bench/profile.ts (CPU profiles, one scenario at a time).
+ * What one sign-in costs: bench/sign-in.ts (run apart; docs/accounts.md).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 

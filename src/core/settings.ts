@@ -79,6 +79,23 @@ function publicUrl(text: string, name: string): string {
   return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '')
 }
 
+/** An http(s) URL kept exactly as written: an OpenID issuer is compared as a string, trailing slash and all. */
+function publicUrlText(text: string, name: string): string {
+  const parsed = new URL(url(text, name))
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, 'must be an http:// or https:// URL')
+  }
+  if (parsed.search || parsed.hash) throw new ConfigError(name, 'must not have a query or fragment')
+  return text
+}
+
+function boundedText(max: number) {
+  return (text: string, name: string): string => {
+    if (text.length > max) throw new ConfigError(name, `must be at most ${max} characters`)
+    return text
+  }
+}
+
 const ADMIN_KEY_PATTERN = /^[\x21-\x7e]{16,256}$/
 
 function adminKey(text: string, name: string): string {
@@ -295,6 +312,56 @@ export const SETTINGS = {
     shownDefault: '120',
     fallback: 120,
     parse: wholeNumber(0),
+  }),
+  oidcIssuer: setting({
+    name: 'OIDC_ISSUER',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'issuer URL of the trusted OpenID provider, exactly as it names itself (docs/sso.md); SSO is off while unset',
+    shownDefault: 'unset',
+    fallback: null,
+    parse: publicUrlText,
+  }),
+  oidcAudience: setting({
+    name: 'OIDC_AUDIENCE',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: "the provider's bearer JWTs with this `aud` are accepted on `/api/v1`",
+    shownDefault: 'unset: no bearer JWTs',
+    fallback: null,
+    parse: boundedText(1024),
+  }),
+  oidcClientId: setting({
+    name: 'OIDC_CLIENT_ID',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'client id of the web app at the provider; shows "Sign in with …" (authorization code flow with PKCE)',
+    shownDefault: 'unset: no SSO button',
+    fallback: null,
+    parse: boundedText(256),
+  }),
+  oidcClientSecret: setting({
+    name: 'OIDC_CLIENT_SECRET',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: true,
+    meaning: "the client's secret (needed with `OIDC_CLIENT_ID`)",
+    shownDefault: 'unset',
+    fallback: null,
+    parse: boundedText(1024),
+  }),
+  oidcRoleClaim: setting({
+    name: 'OIDC_ROLE_CLAIM',
+    scope: 'entry',
+    runtimes: 'both',
+    secret: false,
+    meaning: 'claim naming the role (a string or an array; a dotted path reaches a nested one); `admin` in it means admin, else user',
+    shownDefault: '`role`',
+    fallback: 'role',
+    parse: boundedText(256),
   }),
 }
 

@@ -4,6 +4,7 @@ import { except } from 'hono/combine'
 import { FuselinkError } from '../core/errors'
 import { apiKeyAuthenticator } from './auth/api-key'
 import { authenticate } from './auth/chain'
+import { oidcBearerAuthenticator } from './auth/oidc-bearer'
 import { sessionCookieAuthenticator } from './auth/session-cookie'
 import { formLimit, jsonLimit } from './middleware/json-limit'
 import { securityHeaders } from './middleware/security-headers'
@@ -14,7 +15,7 @@ import type { AppEnv, Services } from './services'
 import { validationHook } from './validation'
 
 /** The credentials /api/v1 accepts, tried in this order (src/http/auth/). */
-const AUTHENTICATORS = [apiKeyAuthenticator, sessionCookieAuthenticator]
+const AUTHENTICATORS = [apiKeyAuthenticator, oidcBearerAuthenticator, sessionCookieAuthenticator]
 
 const isSignIn = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/v1/sessions'
 

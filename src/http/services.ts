@@ -7,6 +7,7 @@ import { FailureLimiter } from '../core/rate-limit'
 import type { KeyRing } from '../core/token/keys'
 import { TokenVerifier } from '../core/token/verifier'
 import { VerifiedPasswords } from '../core/verified-passwords'
+import { OidcProvider } from './sso/provider'
 
 /** Everything the app needs from its runtime. Each entry builds one and calls createApp. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   objects: ObjectStore
   keys: KeyRing
   verifier: TokenVerifier
+  /** The trusted OpenID provider, when OIDC_ISSUER is set (docs/sso.md). */
+  sso: OidcProvider | null
   clock: Clock
   limiter: FailureLimiter
   /** Link passwords already found right, so that resumes and parallel connections skip the slow hash. */
@@ -34,7 +37,7 @@ export interface AppEnv {
 }
 
 /** The parts each runtime supplies; the rest is derived the same way everywhere. */
-export type RuntimeParts = Omit<Services, 'verifier' | 'limiter' | 'linkPasswords' | 'clock'> & { clock?: Clock }
+export type RuntimeParts = Omit<Services, 'verifier' | 'sso' | 'limiter' | 'linkPasswords' | 'clock'> & { clock?: Clock }
 
 export function assembleServices(parts: RuntimeParts): Services {
   const clock = parts.clock ?? systemClock
@@ -42,6 +45,7 @@ export function assembleServices(parts: RuntimeParts): Services {
     ...parts,
     clock,
     verifier: new TokenVerifier(parts.keys),
+    sso: parts.config.oidc ? new OidcProvider(parts.config.oidc, () => clock.now()) : null,
     limiter: new FailureLimiter(parts.config.rateLimit, clock),
     linkPasswords: new VerifiedPasswords(),
   }

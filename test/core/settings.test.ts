@@ -112,6 +112,7 @@ describe('reading settings', () => {
       inviteTtl: 604_800,
       rateLimit: 120,
       s3: null,
+      oidc: null,
     })
     expect(readSettings({}, 'node')).toMatchObject({ port: 8787, host: '127.0.0.1', dataDir: './data', adminApiKey: null, setupTtl: 3600 })
   })
@@ -133,6 +134,11 @@ describe('reading settings', () => {
           S3_ACCESS_KEY_ID: 'id',
           S3_SECRET_ACCESS_KEY: 'secret',
           S3_FORCE_PATH_STYLE: 'true',
+          OIDC_ISSUER: 'https://idp.example.com/realms/main',
+          OIDC_AUDIENCE: 'https://share.example.com/api',
+          OIDC_CLIENT_ID: 'fuselink',
+          OIDC_CLIENT_SECRET: 'client-secret',
+          OIDC_ROLE_CLAIM: 'realm_access.roles',
         },
         'workers',
       ),
@@ -153,6 +159,12 @@ describe('reading settings', () => {
         accessKeyId: 'id',
         secretAccessKey: 'secret',
         forcePathStyle: true,
+      },
+      oidc: {
+        issuer: 'https://idp.example.com/realms/main',
+        audience: 'https://share.example.com/api',
+        client: { id: 'fuselink', secret: 'client-secret' },
+        roleClaim: 'realm_access.roles',
       },
     })
   })

@@ -1,5 +1,5 @@
 import { newId } from '../../core/ids'
-import type { SessionRecord, UserRecord } from '../../core/model'
+import type { Role, SessionRecord, UserRecord } from '../../core/model'
 import type { AccountStore, AttemptAdmission, ListQuery, Page, TokenUse } from '../../core/ports'
 import { ADDRESS_FAILURE_LIMIT, ATTEMPT_WINDOW_MS, type Attempt, SUBJECT_FAILURE_LIMIT } from '../../core/throttle'
 import { type SqlDatabase, sql } from '../sql'
@@ -96,6 +96,47 @@ export class SqlAccountStore implements AccountStore {
       sql(`UPDATE users SET password_hash = ? WHERE ${INVITABLE} AND ${SPENT_HERE}`, hash, userId, use.jti, mark),
     ])
     return updated === 1
+  }
+
+  async findUserByIdentity(issuer: string, subject: string): Promise<UserRecord | null> {
+    const row = await this.db.first<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM identities i JOIN users u ON u.id = i.user_id WHERE i.issuer = ? AND i.subject = ?`,
+      [issuer, subject],
+    )
+    return row ? toUser(row) : null
+  }
+
+  async insertIdentityUser(user: UserRecord, issuer: string, subject: string): Promise<void> {
+    // The user is added only while the person has none, and the identity
+    // only if this very user was added: a taken username or a concurrent
+    // first sight leaves both tables as they were.
+    await this.db.batch([
+      sql(
+        `INSERT INTO users (id, username, role, password_hash, created_at, disabled_at)
+         SELECT ?, ?, ?, NULL, ?, NULL WHERE NOT EXISTS (SELECT 1 FROM identities WHERE issuer = ? AND subject = ?)
+         ON CONFLICT (username) DO NOTHING`,
+        user.id,
+        user.username,
+        user.role,
+        user.createdAt,
+        issuer,
+        subject,
+      ),
+      sql(
+        `INSERT INTO identities (issuer, subject, user_id, created_at)
+         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
+         ON CONFLICT DO NOTHING`,
+        issuer,
+        subject,
+        user.id,
+        user.createdAt,
+        user.id,
+      ),
+    ])
+  }
+
+  async setRole(userId: string, role: Role): Promise<void> {
+    await this.db.batch([sql('UPDATE users SET role = ? WHERE id = ?', role, userId)])
   }
 
   async isTokenUsed(jti: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { SessionRecord, UserRecord } from '../../core/model'
+import type { Role, SessionRecord, UserRecord } from '../../core/model'
 import type { AttemptAdmission, ListQuery, Page, ReserveOutcome, StateStore, SweepResult, TokenUse, TransferStart } from '../../core/ports'
 import type { Attempt } from '../../core/throttle'
 import type { SqlDatabase } from '../sql'
@@ -79,6 +79,18 @@ export class SqlStateStore extends SqlRecordStore implements StateStore {
 
   acceptInvite(userId: string, hash: string, use: TokenUse): Promise<boolean> {
     return this.#accounts.acceptInvite(userId, hash, use)
+  }
+
+  findUserByIdentity(issuer: string, subject: string): Promise<UserRecord | null> {
+    return this.#accounts.findUserByIdentity(issuer, subject)
+  }
+
+  insertIdentityUser(user: UserRecord, issuer: string, subject: string): Promise<void> {
+    return this.#accounts.insertIdentityUser(user, issuer, subject)
+  }
+
+  setRole(userId: string, role: Role): Promise<void> {
+    return this.#accounts.setRole(userId, role)
   }
 
   isTokenUsed(jti: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { SessionRecord, UserRecord } from '../model'
+import type { Role, SessionRecord, UserRecord } from '../model'
 import type { Attempt } from '../throttle'
 import type { ListQuery, Page } from './records'
 
@@ -35,6 +35,16 @@ export interface AccountStore {
    * invite is then spent too, or was already).
    */
   acceptInvite(userId: string, hash: string, use: TokenUse): Promise<boolean>
+  /** The user made for the provider's person `issuer`+`subject` (docs/sso.md), disabled or not. */
+  findUserByIdentity(issuer: string, subject: string): Promise<UserRecord | null>
+  /**
+   * Adds `user` for the provider's person `issuer`+`subject`, in one step:
+   * nothing when that person has a user already (a concurrent first sight),
+   * nor when the username is taken (an existing user is never taken over).
+   */
+  insertIdentityUser(user: UserRecord, issuer: string, subject: string): Promise<void>
+  /** The provider says what a signed-on user's role is. */
+  setRole(userId: string, role: Role): Promise<void>
   /** Whether a single-use token's jti has been spent. */
   isTokenUsed(jti: string): Promise<boolean>
 

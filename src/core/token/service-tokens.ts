@@ -17,6 +17,8 @@ export const SERVICE_TOKEN_TYPES = {
   setup: 'fuselink-setup+jwt',
   /** Lets a browser resume, with a Range, a password-protected download it started from the page. */
   resume: 'fuselink-resume+jwt',
+  /** A browser's sign-in at the OpenID provider under way: its state, nonce and PKCE verifier (docs/sso.md). */
+  sso: 'fuselink-sso+jwt',
 } as const
 
 export type ServiceTokenKind = keyof typeof SERVICE_TOKEN_TYPES

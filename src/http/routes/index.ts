@@ -24,6 +24,8 @@ import * as signOutEverywhere from './sessions/delete-all'
 import * as signOut from './sessions/delete-current'
 import * as showSetup from './setup/show'
 import * as createFirstAdmin from './setup/submit'
+import * as ssoCallback from './sso/callback'
+import * as ssoStart from './sso/start'
 import * as apiDocs from './system/api-docs'
 import * as assets from './system/assets'
 import * as favicon from './system/favicon'
@@ -52,6 +54,8 @@ export const ROUTES: readonly RouteModule[] = [
   signIn,
   signOut,
   signOutEverywhere,
+  ssoStart,
+  ssoCallback,
   me,
   changePassword,
   createUser,

@@ -18,7 +18,8 @@ interface Count {
 
 /** The count the page shows now; null when the page has none (an error page). */
 async function countNow(address: string): Promise<Count | 'used_up' | null> {
-  // GET of the form's own address answers the page and counts nothing (docs/scanner-safety.md).
+  // The page's own address (/s/…) never counts (docs/scanner-safety.md), and
+  // keeps /d/ for downloads alone, so a request log shows only those there.
   const response = await fetch(address, { headers: { accept: 'text/html' }, cache: 'no-store' })
   const page = new DOMParser().parseFromString(await response.text(), 'text/html')
   const shown = page.querySelector<HTMLElement>('[data-remaining]')
@@ -64,7 +65,7 @@ export function followDownload(root: Document): void {
       const deadline = Date.now() + POLL_FOR_MS
       while (Date.now() < deadline && run === watching) {
         await wait(POLL_EVERY_MS)
-        const now = await countNow(form.action).catch(() => null)
+        const now = await countNow(window.location.href).catch(() => null)
         if (now === 'used_up' || (now && now.remaining < before)) {
           const left = now === 'used_up' ? 0 : now.remaining
           const max = now === 'used_up' ? Number(count.dataset.max) : now.max

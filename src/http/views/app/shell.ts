@@ -5,7 +5,7 @@ import { PAGE_STYLE } from '../layout'
 import { accountScreen, filesScreen, keysScreen, linksScreen, usersScreen } from './lists'
 import { icon } from './parts'
 import { type ShareOptions, shareScreen } from './share'
-import { signInView } from './signin'
+import { type SignInOptions, signInView } from './signin'
 
 const NAV = [
   { screen: 'share', label: 'Share', icon: 'upload' },
@@ -21,7 +21,7 @@ const NAV = [
  * src/web/app.ts once it knows who is signed in (GET /api/v1/me). Nothing in
  * it is specific to a person; data arrives through /api/v1 like any client's.
  */
-export function appPage(options: ShareOptions) {
+export function appPage(options: ShareOptions & SignInOptions) {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -37,7 +37,7 @@ export function appPage(options: ShareOptions) {
 </head>
 <body class="app booting" data-max-link-ttl="${options.maxLinkTtl}" data-max-upload-bytes="${options.maxUploadBytes}">
 <noscript><main><div class="card"><h1>fuselink needs JavaScript</h1><p>This app needs JavaScript to sign in and upload. Links people send you work without it.</p></div></main></noscript>
-${signInView()}
+${signInView(options)}
 <div id="app-view" hidden>
 <a class="skip-link" href="#content">Skip to content</a>
 <header class="topbar">
