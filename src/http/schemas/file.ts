@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { isSafeObjectKey, isServiceObjectKey, SERVICE_OBJECT_PREFIX } from '../../core/object-key'
-import { pageOf } from './page'
+import { OwnerQuery, OwnerSchema } from './owner'
+import { PageQuery, pageOf } from './page'
 
 export const FileSchema = z
   .object({
@@ -13,10 +14,13 @@ export const FileSchema = z
       example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     }),
     createdAt: z.string().openapi({ format: 'date-time', example: '2026-01-31T17:05:00.000Z' }),
+    owner: OwnerSchema.optional(),
   })
   .openapi('File', { description: 'A stored file.' })
 
 export const FilePageSchema = pageOf(FileSchema, 'FilePage')
+
+export const FileListQuery = PageQuery.extend(OwnerQuery.shape)
 
 const NAME_MESSAGE = 'give the file a name (?name= for raw uploads)'
 
