@@ -42,6 +42,8 @@ export function defineCliSuite(kind: TargetKind) {
     return path
   }
   const downloadOf = (url: string) => url.replace('/s/', '/d/')
+  // Ids are base64url and may begin with '-', which an option's value takes
+  // only when joined to it: --file=ID (docs/cli.md).
 
   beforeAll(async () => {
     target = await kind.start({ env: { RATE_LIMIT: '0' } })
@@ -121,12 +123,20 @@ export function defineCliSuite(kind: TargetKind) {
   })
 
   describe('links, files and keys', SLOW, () => {
+    it('shows a link without a download limit as unlimited', async () => {
+      const { link } = json(await cli(['share', file('unlimited.txt', 'unlimited'), '--json']))[0]
+      await admin.call('PATCH /api/v1/links/{id}', { path: { id: link.id }, body: { maxDownloads: null } })
+      const [table, shown] = await Promise.all([cli(['links', `--file=${link.fileId}`]), cli(['link', link.url])])
+      expect(ok(table).stdout).toMatch(new RegExp(`^${link.id} +active +0/unlimited +`, 'm'))
+      expect(ok(shown).stdout).toMatch(/^downloads +0 of unlimited$/m)
+    })
+
     it('lists, shows and revokes links (by URL and by id), lists and removes files', async () => {
       const shared = json(await cli(['share', file('listed.txt', 'listed'), file('other.txt', 'other'), '--json', '--downloads', '5']))
       const [first, second] = shared.map((s: any) => s.link)
       const [table, listed, shown, files] = await Promise.all([
         cli(['links']),
-        cli(['links', '--file', first.fileId, '--json']),
+        cli(['links', `--file=${first.fileId}`, '--json']),
         cli(['link', first.url]),
         cli(['files', '--json', '--limit', '2']),
       ])
@@ -158,7 +168,7 @@ export function defineCliSuite(kind: TargetKind) {
       const id = /created user key (\S+) "ci pipeline"/.exec(created.stderr)![1]!
       const mine = json(await cli(['share', file('ci.txt', 'built'), '--json'], { FUSELINK_KEY: secret }))[0]
       const [owned, asUser] = await Promise.all([
-        cli(['links', '--owner', id, '--json']),
+        cli(['links', `--owner=${id}`, '--json']),
         cli(['links', '--json'], { FUSELINK_KEY: secret }),
       ])
       expect(json(owned).items).toEqual([
@@ -200,7 +210,7 @@ export function defineCliSuite(kind: TargetKind) {
       const session = await SessionClient.signIn(target, withPassword, password)
       const key = await session.json('POST', '/api/v1/keys', { json: { name: 'their cli', role: 'user' } }, 201)
       const shared = json(await cli(['share', file('theirs.txt', 'theirs'), '--json'], { FUSELINK_KEY: key.key }))[0]
-      const listed = json(await cli(['links', '--owner', user.id, '--json']))
+      const listed = json(await cli(['links', `--owner=${user.id}`, '--json']))
       expect(listed.items).toEqual([
         expect.objectContaining({ id: shared.link.id, owner: { kind: 'user', id: user.id, name: withPassword } }),
       ])

@@ -3,7 +3,8 @@ import { type Command, expectArguments, wholeNumber } from '../command'
 import { parseLinkRef } from '../link-ref'
 import { formatTime, ownerText, table } from '../output'
 
-const downloads = (link: Link) => `${link.downloads}/${link.maxDownloads}`
+// A link without a limit (maxDownloads null) reads as unlimited, not as "null".
+const downloads = (link: Link) => `${link.downloads}/${link.maxDownloads ?? 'unlimited'}`
 
 export const links: Command = {
   name: 'links',
@@ -67,7 +68,12 @@ export const link: Command = {
         [
           ['id', found.id],
           ['status', found.status],
-          ['downloads', `${found.downloads} of ${found.maxDownloads} (${found.remaining} left)`],
+          [
+            'downloads',
+            found.maxDownloads === null
+              ? `${found.downloads} of unlimited`
+              : `${found.downloads} of ${found.maxDownloads} (${found.remaining} left)`,
+          ],
           ['expires', formatTime(found.expiresAt)],
           ['not before', formatTime(found.notBefore)],
           ['file', found.fileId],

@@ -10,7 +10,7 @@ import { formatBytes, formatTime } from '../output'
 import { type ProgressMode, progressReporter } from '../progress-bar'
 import { readSecret } from '../secret'
 
-const MAX_DOWNLOADS = 10_000
+const MAX_DOWNLOADS = 1_000_000
 
 /** What to upload: a file on disk (read as it streams, never whole), or stdin for "-". */
 async function source(path: string, stdin: NodeJS.ReadStream): Promise<{ body: Bytes; size: number | undefined }> {
@@ -96,7 +96,8 @@ export const share: Command = {
       if (values.qr) io.stdout.write(`${renderUnicodeCompact(shared.link.url)}\n`)
       if (!values.quiet) {
         const { link, file } = shared
-        const downloads = link.maxDownloads === 1 ? '1 download' : `${link.maxDownloads} downloads`
+        const downloads =
+          link.maxDownloads === null ? 'unlimited downloads' : link.maxDownloads === 1 ? '1 download' : `${link.maxDownloads} downloads`
         const locked = link.passwordProtected ? ', with a password' : ''
         out.note(`shared ${file.name} (${formatBytes(size ?? file.size)}): ${downloads}, until ${formatTime(link.expiresAt)}${locked}`)
       }
