@@ -2,7 +2,8 @@
  * The layers of src/ (README, "Layout"), checked by `npm run lint`:
  * src/core is pure; src/http sees ports, never adapters; adapters implement
  * ports; src/node and src/workers are entries that never import each other;
- * src/web is browser code, bundled into src/http by `npm run assets`.
+ * src/web is browser code, bundled into src/http by `npm run assets`;
+ * src/client (fuselink/client) stands alone, and src/cli, the command, uses it.
  * test/layers/dependency-rules.test.ts proves each rule still catches what
  * it is for.
  */
@@ -62,6 +63,28 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^src/web/' },
       to: { path: '^src/web/' },
+    },
+    {
+      name: 'client-stands-alone',
+      comment:
+        'fuselink/client runs wherever fetch does (Node, Workers, browsers): it imports nothing but itself, typed by the generated API document.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { pathNot: '^src/client/' },
+    },
+    {
+      name: 'client-is-for-callers',
+      comment: 'The service never calls itself through the client; the CLI (src/cli) and outside code do.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(client|cli)/' },
+      to: { path: '^src/client/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      comment: 'The CLI is an entry (bin/fuselink.js): it may use the product, nothing in the product uses it.',
+      severity: 'error',
+      from: { pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
     },
     {
       name: 'src-stands-alone',

@@ -93,6 +93,8 @@ export interface LinkRecord {
   id: string
   fileId: string
   ownerId: string
+  /** The API key that issued the link; null when no key did (a signed-in person). */
+  issuerKeyId: string | null
   /** Overrides the file's name in Content-Disposition. */
   filename: string | null
   /** The sender's words to the recipient, shown on the landing page. */
@@ -147,6 +149,14 @@ export interface LinkChange {
   filename?: string | null
   note?: string | null
   token?: LinkToken
+}
+
+/** Who owns files and links, as admins see it: an API key, or (with accounts) a user. */
+export interface Owner {
+  kind: 'api_key' | 'user'
+  id: string
+  /** The key's name, or the user's username. */
+  name: string
 }
 
 /** A link with its file, as a download needs them. */

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi'
 import type { LinkEvent } from '../core/events/model'
 import { linkStatus, remainingDownloads } from '../core/link/policy'
-import type { FileRecord, KeyWithOwner, LinkRecord, ReceivedPart, UploadRecord, UploadRequestRecord, UserRecord } from '../core/model'
+import type { FileRecord, KeyWithOwner, LinkRecord, Owner, ReceivedPart, UploadRecord, UploadRequestRecord, UserRecord } from '../core/model'
 import { uploadRequestStatus } from '../core/upload/request'
 import type { DeliveryRecord, WebhookRecord } from '../core/webhooks/events'
 import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
@@ -17,7 +17,8 @@ import type { DeliverySchema, WebhookSchema } from './schemas/webhook'
 const iso = (ms: number) => new Date(ms).toISOString()
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms))
 
-export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
+/** A file as the API shows it; `owner` for admins only. */
+export function fileJson(file: FileRecord, owner?: Owner): z.infer<typeof FileSchema> {
   return {
     id: file.id,
     name: file.name,
@@ -26,6 +27,7 @@ export function fileJson(file: FileRecord): z.infer<typeof FileSchema> {
     ...(file.sha256 ? { sha256: file.sha256 } : {}),
     createdAt: iso(file.createdAt),
     ...(file.uploadRequestId ? { uploadRequestId: file.uploadRequestId } : {}),
+    ...(owner ? { owner } : {}),
   }
 }
 
@@ -72,15 +74,28 @@ export function uploadRequestJson(request: UploadRequestRecord, now: number, acc
 
 type Access = { token: string; url: string; downloadUrl: string }
 
-/** A link as the API shows it; `access` only for its creator and in GET by id. */
-export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number): z.infer<typeof LinkSchema>
+/** A link as the API shows it; `access` only for its creator and in GET by id; `owner` for admins only. */
+export function linkJson(
+  link: LinkRecord,
+  file: Pick<FileRecord, 'deletedAt'> | null,
+  now: number,
+  access?: undefined,
+  owner?: Owner,
+): z.infer<typeof LinkSchema>
 export function linkJson(
   link: LinkRecord,
   file: Pick<FileRecord, 'deletedAt'> | null,
   now: number,
   access: Access,
+  owner?: Owner,
 ): z.infer<typeof LinkWithAccessSchema>
-export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> | null, now: number, access?: Access) {
+export function linkJson(
+  link: LinkRecord,
+  file: Pick<FileRecord, 'deletedAt'> | null,
+  now: number,
+  access?: Access,
+  owner?: Owner,
+): z.infer<typeof LinkSchema> | z.infer<typeof LinkWithAccessSchema> {
   return {
     id: link.id,
     fileId: link.fileId,
@@ -98,6 +113,7 @@ export function linkJson(link: LinkRecord, file: Pick<FileRecord, 'deletedAt'> |
     createdAt: iso(link.createdAt),
     revokedAt: isoOrNull(link.revokedAt),
     lastDownloadAt: isoOrNull(link.lastDownloadAt),
+    ...(owner ? { owner } : {}),
   }
 }
 

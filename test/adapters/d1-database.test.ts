@@ -59,6 +59,7 @@ async function newLink(size: number, maxDownloads: number): Promise<string> {
     id: `l${n}`,
     fileId: `f${n}`,
     ownerId: 'owner',
+    issuerKeyId: 'owner',
     filename: null,
     message: null,
     passwordHash: null,

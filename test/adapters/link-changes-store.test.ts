@@ -57,6 +57,7 @@ describe.each([
       id,
       fileId,
       ownerId: 'owner',
+      issuerKeyId: 'owner',
       filename: null,
       message: null,
       passwordHash: null,

@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSETS } from '../../src/http/assets/bundle.generated'
 import { Api, bytes } from '../support/api'
+import { SessionClient } from '../support/session'
 import type { ServiceTarget, TargetKind } from '../support/target'
 
 /**
@@ -92,6 +93,122 @@ export function defineContractSuite(kind: TargetKind) {
       // Admins see everything.
       await api.json('GET', `/api/v1/files/${file.id}`)
       expect((await api.link(link.id)).id).toBe(link.id)
+    })
+  })
+
+  describe('owners and key revocation (admin)', () => {
+    const makeKey = async (name: string, role: 'admin' | 'user' = 'user') => {
+      const created = await api.json('POST', '/api/v1/keys', { json: { name, role } }, 201)
+      return { id: created.id as string, api: new Api(target, created.key) }
+    }
+    const ids = (page: { items: { id: string }[] }) => page.items.map((item) => item.id)
+
+    it('shows admins the owner of every file and link, and nobody else', async () => {
+      const alice = await makeKey('alice owner')
+      const file = await alice.api.upload('owned.txt', 'owned')
+      const link = await alice.api.issue(file.id)
+      const owner = { kind: 'api_key', id: alice.id, name: 'alice owner' }
+      expect(file).not.toHaveProperty('owner')
+      expect(link).not.toHaveProperty('owner')
+      expect(await alice.api.json('GET', `/api/v1/files/${file.id}`)).not.toHaveProperty('owner')
+      expect(await alice.api.link(link.id)).not.toHaveProperty('owner')
+      for (const item of (await alice.api.json('GET', '/api/v1/links')).items) expect(item).not.toHaveProperty('owner')
+      expect((await api.json('GET', `/api/v1/files/${file.id}`)).owner).toEqual(owner)
+      expect((await api.link(link.id)).owner).toEqual(owner)
+      const files = await api.json('GET', `/api/v1/files?owner=${alice.id}`)
+      expect(files.items).toEqual([expect.objectContaining({ id: file.id, owner })])
+      const links = await api.json('GET', `/api/v1/links?fileId=${file.id}`)
+      expect(links.items).toEqual([expect.objectContaining({ id: link.id, owner })])
+      // The bootstrap key owns what it makes, under the setting's name.
+      const mine = await api.upload('bootstrap.txt', 'mine')
+      const bootstrap = { kind: 'api_key', id: 'admin', name: 'ADMIN_API_KEY' }
+      expect(mine.owner).toEqual(bootstrap)
+      expect((await api.issue(mine.id)).owner).toEqual(bootstrap)
+    })
+
+    it('lists one owner with ?owner= (admins: anyone; others: only themselves, else 403)', async () => {
+      const alice = await makeKey('alice lists')
+      const bob = await makeKey('bob lists')
+      const aliceFile = await alice.api.upload('a.txt', 'a')
+      const bobFile = await bob.api.upload('b.txt', 'b')
+      const aliceLinks = [(await alice.api.issue(aliceFile.id)).id, (await alice.api.issue(aliceFile.id)).id]
+      const bobLink = (await bob.api.issue(bobFile.id)).id
+      expect(ids(await api.json('GET', `/api/v1/files?owner=${alice.id}`))).toEqual([aliceFile.id])
+      expect(ids(await api.json('GET', `/api/v1/links?owner=${alice.id}`)).sort()).toEqual(aliceLinks.sort())
+      expect(ids(await api.json('GET', `/api/v1/links?owner=${bob.id}`))).toEqual([bobLink])
+      expect(ids(await api.json('GET', `/api/v1/links?owner=${bob.id}&fileId=${aliceFile.id}`))).toEqual([])
+      expect(ids(await api.json('GET', '/api/v1/links?owner=nosuchkey0'))).toEqual([])
+      expect(ids(await alice.api.json('GET', `/api/v1/links?owner=${alice.id}`)).sort()).toEqual(aliceLinks.sort())
+      await problem(await alice.api.request('GET', `/api/v1/links?owner=${bob.id}`), 403, 'forbidden')
+      await problem(await alice.api.request('GET', `/api/v1/files?owner=${bob.id}`), 403, 'forbidden')
+      await problem(await api.request('GET', `/api/v1/files?owner=${'x'.repeat(65)}`), 400, 'invalid_request')
+    })
+
+    it('revokes every link a key issued when it is disabled with ?revokeLinks=true', async () => {
+      const issuer = await makeKey('leaky service')
+      const other = await makeKey('other service')
+      const file = await issuer.api.upload('leaked.txt', 'leaked')
+      const issued = [await issuer.api.issue(file.id, { maxDownloads: 3 }), await issuer.api.issue(file.id)]
+      const kept = await other.api.issue((await other.api.upload('kept.txt', 'kept')).id)
+      const adminLink = await api.issue(file.id, { maxDownloads: 2 })
+
+      await problem(await api.request('DELETE', `/api/v1/keys/${issuer.id}?revokeLinks=yes`), 400, 'invalid_request')
+      expect((await api.request('DELETE', `/api/v1/keys/${issuer.id}?revokeLinks=true`)).status).toBe(204)
+      await problem(await issuer.api.request('GET', '/api/v1/files'), 401, 'unauthorized')
+      for (const link of issued) {
+        await problem(await download(link.downloadUrl), 410, 'link_revoked')
+        expect(await api.link(link.id)).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) })
+      }
+      // Links of other keys, on the same file too, go on.
+      expect(await (await download(kept.downloadUrl)).text()).toBe('kept')
+      expect(await (await download(adminLink.downloadUrl)).text()).toBe('leaked')
+
+      // Disabled without it, a key's links keep working; asked again later, they stop.
+      const late = await makeKey('late service')
+      const lateLink = await late.api.issue((await late.api.upload('late.txt', 'late')).id, { maxDownloads: 2 })
+      expect((await api.request('DELETE', `/api/v1/keys/${late.id}`)).status).toBe(204)
+      expect((await api.request('DELETE', `/api/v1/keys/${late.id}?revokeLinks=false`)).status).toBe(204)
+      expect(await (await download(lateLink.downloadUrl)).text()).toBe('late')
+      expect((await api.request('DELETE', `/api/v1/keys/${late.id}?revokeLinks=true`)).status).toBe(204)
+      await problem(await download(lateLink.downloadUrl), 410, 'link_revoked')
+      await problem(await api.request('DELETE', '/api/v1/keys/nosuchkey0?revokeLinks=true'), 404, 'not_found')
+    })
+
+    it("owns a user's work by the user, whichever key or session made it; revokes by the issuing key alone", async () => {
+      const username = `owner-${kind.runtime}-${Date.now() % 100_000}`
+      const password = 'a long enough password'
+      const user = await api.json('POST', '/api/v1/users', { json: { username, role: 'user', password } }, 201)
+      const session = await SessionClient.signIn(target, username, password)
+      const keyOf = async (name: string) => {
+        const created = await session.json('POST', '/api/v1/keys', { json: { name, role: 'user' } }, 201)
+        return { id: created.id as string, api: new Api(target, created.key) }
+      }
+      const laptop = await keyOf('laptop')
+      const phone = await keyOf('phone')
+      const file = await laptop.api.upload('theirs.txt', 'theirs')
+      const fromLaptop = await laptop.api.issue(file.id, { maxDownloads: 2 })
+      const fromPhone = await phone.api.issue(file.id, { maxDownloads: 2 })
+      const fromSession = await session.json('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: 600, maxDownloads: 2 } }, 201)
+      const owner = { kind: 'user', id: user.id, name: username }
+
+      expect((await api.json('GET', `/api/v1/files/${file.id}`)).owner).toEqual(owner)
+      const links = await api.json('GET', `/api/v1/links?owner=${user.id}`)
+      expect(ids(links).sort()).toEqual([fromLaptop.id, fromPhone.id, fromSession.id].sort())
+      for (const link of links.items) expect(link.owner).toEqual(owner)
+      expect(ids(await api.json('GET', `/api/v1/files?owner=${user.id}`))).toEqual([file.id])
+      // A user's key owns nothing of its own: the user does.
+      expect(ids(await api.json('GET', `/api/v1/links?owner=${laptop.id}`))).toEqual([])
+      expect(ids(await phone.api.json('GET', `/api/v1/links?owner=${user.id}`)).sort()).toEqual(ids(links).sort())
+      await problem(await phone.api.request('GET', `/api/v1/links?owner=${laptop.id}`), 403, 'forbidden')
+
+      // The user disables its own key and that key's links; its other key's and its session's go on.
+      expect((await session.request('DELETE', `/api/v1/keys/${laptop.id}?revokeLinks=true`)).status).toBe(204)
+      await problem(await download(fromLaptop.downloadUrl), 410, 'link_revoked')
+      expect(await (await download(fromPhone.downloadUrl)).text()).toBe('theirs')
+      expect(await (await download(fromSession.downloadUrl)).text()).toBe('theirs')
+      // Another owner's key is not the user's to disable.
+      const stranger = await makeKey('stranger')
+      await problem(await session.request('DELETE', `/api/v1/keys/${stranger.id}?revokeLinks=true`), 404, 'not_found')
     })
   })
 

@@ -27,6 +27,7 @@ export function linkRecord(overrides: Partial<LinkRecord> = {}): LinkRecord {
     id: 'link000001',
     fileId: 'file000001',
     ownerId: 'owner',
+    issuerKeyId: 'owner',
     filename: null,
     message: null,
     passwordHash: null,

@@ -55,6 +55,10 @@ test('every layer rule reports its violation in the fixture tree, and only those
       'no-circular: src/core/cycle-a.ts → src/core/cycle-b.ts',
       'no-circular: src/adapters/store.ts → src/http/app.ts',
       'no-circular: src/node/main.ts → src/workers/main.ts',
+      'client-stands-alone: src/client/index.ts → fs',
+      'client-stands-alone: src/client/index.ts → src/core/rules.ts',
+      'client-is-for-callers: src/http/app.ts → src/client/index.ts',
+      'nothing-imports-the-cli: src/node/main.ts → src/cli/main.ts',
     ].sort(),
   )
   // `npm run lint` exits with the number of errors: every violation is one.

@@ -71,7 +71,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
   const s3: LocalS3 | null = store === 's3' ? await startLocalS3() : null
   const port = await freePort()
   const adminKey = `test-admin-${Math.random().toString(36).slice(2)}-key`
-  const env = {
+  const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -138,8 +138,9 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     },
     log: () => runs.map((run) => run.stdout.join('') + run.stderr.join('')).join(''),
     setupUrl: () => setupLine(),
-    async restart() {
+    async restart(changes = {}) {
       await stopProcess(running)
+      Object.assign(env, changes)
       running = await spawnNodeEntry(env)
       runs.push(running)
       target.pid = running.child.pid

@@ -30,8 +30,12 @@ export interface ServiceTarget {
    * cannot print, the one `npm run dev:worker` would print.
    */
   setupUrl(): string | null
-  /** Stops and starts the service on the same state (persistence). */
-  restart(): Promise<void>
+  /**
+   * Stops and starts the service on the same state (persistence); `env`
+   * changes settings for this and later starts (an empty string unsets one),
+   * as an operator does when rotating keys.
+   */
+  restart(env?: Record<string, string>): Promise<void>
   stop(): Promise<void>
 }
 

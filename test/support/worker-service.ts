@@ -78,10 +78,11 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     },
   }
   let running: RunningWorker = await startWorker(workerOptions)
-  // What tools/workerd/dev.ts prints at each start while no user exists. A
-  // Worker that refuses its configuration (test/workers/entry.test.ts) prints none.
-  const setupSigning = await setupSigningOf(workerOptions.vars, options.env ?? {})
+  // What tools/workerd/dev.ts prints at each start while no user exists, with
+  // the keys of that start (a restart may rotate them). A Worker that refuses
+  // its configuration (test/workers/entry.test.ts) prints none.
   const setupAtStart = async () => {
+    const setupSigning = await setupSigningOf(workerOptions.vars, options.env ?? {})
     if (setupSigning === null) return null
     const { ring, setupTtl } = setupSigning
     const users = await new D1SqlDatabase((await running.d1()) as D1DatabaseLike).first('SELECT 1 AS found FROM users LIMIT 1', [])
@@ -124,8 +125,9 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     },
     scheduled: (time) => triggerScheduled(baseUrl, time),
     setupUrl: () => setupUrl,
-    async restart() {
+    async restart(changes = {}) {
       await running.dispose()
+      Object.assign(workerOptions.vars, changes)
       running = await startWorker(workerOptions)
       setupUrl = await setupAtStart()
       target.startupMs = running.startupMs

@@ -5,6 +5,7 @@ import {
   type LinkChange,
   type LinkRecord,
   type LinkTarget,
+  type Owner,
   tokenOf,
 } from '../../core/model'
 import type { ListQuery, Page, RecordStore } from '../../core/ports'
@@ -75,9 +76,27 @@ export class SqlRecordStore implements RecordStore {
     return row?.name ?? null
   }
 
-  async disableKey(id: string, at: number): Promise<boolean> {
-    await this.db.batch([sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id)])
-    return (await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) !== null
+  async getOwners(ids: readonly string[]): Promise<Map<string, Owner>> {
+    const unique = [...new Set(ids)]
+    const owners = new Map<string, Owner>()
+    if (unique.length === 0) return owners
+    const marks = unique.map(() => '?').join(', ')
+    const rows = await this.db.all<{ kind: Owner['kind']; id: string; name: string }>(
+      `SELECT 'user' AS kind, id, username AS name FROM users WHERE id IN (${marks})
+       UNION ALL SELECT 'api_key' AS kind, id, name FROM api_keys WHERE id IN (${marks})`,
+      [...unique, ...unique],
+    )
+    for (const row of rows) owners.set(row.id, { kind: row.kind, id: row.id, name: row.name })
+    return owners
+  }
+
+  async disableKey(id: string, at: number, options: { revokeLinks?: boolean } = {}): Promise<boolean> {
+    if ((await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) === null) return false
+    await this.db.batch([
+      sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id),
+      ...(options.revokeLinks ? [sql('UPDATE links SET revoked_at = ? WHERE issuer_key_id = ? AND revoked_at IS NULL', at, id)] : []),
+    ])
+    return true
   }
 
   async insertFile(file: FileRecord): Promise<void> {
@@ -132,12 +151,13 @@ export class SqlRecordStore implements RecordStore {
     const token = tokenOf(link)
     await this.db.batch([
       sql(
-        `INSERT INTO links (id, file_id, owner_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at,
+        `INSERT INTO links (id, file_id, owner_id, issuer_key_id, filename, message, password_hash, max_downloads, size, downloads, charged, refunded, created_at, not_before, expires_at, revoked_at,
                             last_download_at, note, token_version, token_issued_at, token_expires_at, token_max_downloads)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         link.id,
         link.fileId,
         link.ownerId,
+        link.issuerKeyId,
         link.filename,
         link.message,
         link.passwordHash,

@@ -58,6 +58,7 @@ export interface LinkRow {
   id: string
   file_id: string
   owner_id: string
+  issuer_key_id: string | null
   filename: string | null
   message: string | null
   password_hash: string | null
@@ -124,6 +125,7 @@ export const toLink = (r: LinkRow): LinkRecord => ({
   id: r.id,
   fileId: r.file_id,
   ownerId: r.owner_id,
+  issuerKeyId: r.issuer_key_id,
   filename: r.filename,
   message: r.message,
   passwordHash: r.password_hash,
@@ -142,7 +144,7 @@ export const toLink = (r: LinkRow): LinkRecord => ({
 })
 
 export const LINK_COLUMNS =
-  'l.id, l.file_id, l.owner_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, ' +
+  'l.id, l.file_id, l.owner_id, l.issuer_key_id, l.filename, l.message, l.password_hash, l.max_downloads, l.size, l.downloads, l.charged, l.refunded, l.created_at, l.not_before, l.expires_at, l.revoked_at, ' +
   'l.last_download_at, l.note, l.token_version, l.token_issued_at, l.token_expires_at, l.token_max_downloads'
 export const FILE_COLUMNS =
   'f.id, f.owner_id, f.name, f.size, f.content_type, f.sha256, f.object_key, f.created_at, f.deleted_at, f.upload_request_id'

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkChange, LinkRecord, LinkTarget } from '../model'
+import type { ApiKeyRecord, FileRecord, KeyWithOwner, LinkChange, LinkRecord, LinkTarget, Owner } from '../model'
 
 export interface Page<T> {
   items: T[]
@@ -28,8 +28,15 @@ export interface RecordStore {
   getKey(id: string): Promise<KeyWithOwner | null>
   /** Keys newest first; `ownerId` keeps the keys that owner owns. */
   listKeys(query: ListQuery): Promise<Page<KeyWithOwner>>
-  /** Sets disabled_at once; false when there is no such key. */
-  disableKey(id: string, at: number): Promise<boolean>
+  /**
+   * Sets disabled_at once; false when there is no such key. With
+   * `revokeLinks`, every link the key issued is revoked in the same step
+   * (again on a repeated call: a key disabled earlier can still have its
+   * links revoked).
+   */
+  disableKey(id: string, at: number, options?: { revokeLinks?: boolean }): Promise<boolean>
+  /** The owners among `ids` that the store knows (users and keys), by id (at most 100 ids). */
+  getOwners(ids: readonly string[]): Promise<Map<string, Owner>>
   /** What to call an owner (files, links, keys): a user's username or a key's name; null when unknown. */
   ownerName(id: string): Promise<string | null>
 

@@ -144,10 +144,13 @@ export function publicJwks(ring: KeyRing): { keys: JWK[] } {
   return { keys: [...ring.verify.values()].flatMap((k) => (k.publicJwk ? [k.publicJwk] : [])) }
 }
 
-/** A fresh Ed25519 private JWK: the embedded default on Node. Its kid is short because it rides in every link. */
-export async function generateSigningJwk(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true })
+/**
+ * A fresh private JWK: Ed25519 (the embedded default on Node) or P-256. Its
+ * kid is short because it rides in every link.
+ */
+export async function generateSigningJwk(alg: 'EdDSA' | 'ES256' = 'EdDSA'): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) })
   const jwk = await exportJWK(privateKey)
   const kid = (await calculateJwkThumbprint(jwk)).slice(0, 4)
-  return { ...jwk, kid, alg: 'EdDSA' }
+  return { ...jwk, kid, alg }
 }

@@ -15,9 +15,18 @@ export function canSee(principal: Principal, ownerId: string): boolean {
   return principal.role === 'admin' || ownerOf(principal) === ownerId
 }
 
-/** The owner a list is narrowed to: none for admins, who see everyone's. */
-export function listOwner(principal: Principal): string | undefined {
-  return principal.role === 'admin' ? undefined : ownerOf(principal)
+/**
+ * The owner a list is narrowed to: `?owner=` for admins (anyone's id, or none
+ * for everyone's), the caller itself for everyone else, who may name only
+ * itself (docs/api.md, "Owners").
+ */
+export function listOwner(principal: Principal, requested?: string): string | undefined {
+  if (principal.role === 'admin') return requested
+  const own = ownerOf(principal)
+  if (requested !== undefined && requested !== own) {
+    throw new FuselinkError('forbidden', 'owner: only admins may list what another owner has.')
+  }
+  return own
 }
 
 /** The user the caller is or acts for; 403 for a key that belongs to no user. */

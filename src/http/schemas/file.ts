@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { isSafeObjectKey, isServiceObjectKey, SERVICE_OBJECT_PREFIX } from '../../core/object-key'
-import { pageOf } from './page'
+import { OwnerQuery, OwnerSchema } from './owner'
+import { PageQuery, pageOf } from './page'
 
 export const FileSchema = z
   .object({
@@ -17,10 +18,13 @@ export const FileSchema = z
       .string()
       .optional()
       .openapi({ description: 'The upload request the file was received through; absent for your own uploads.', example: 'R4tQw8Lm2c' }),
+    owner: OwnerSchema.optional(),
   })
   .openapi('File', { description: 'A stored file.' })
 
 export const FilePageSchema = pageOf(FileSchema, 'FilePage')
+
+export const FileListQuery = PageQuery.extend(OwnerQuery.shape)
 
 const NAME_MESSAGE = 'give the file a name (?name= for raw uploads)'
 

@@ -1,10 +1,23 @@
 import { z } from '@hono/zod-openapi'
 import { Role } from './account'
+import { OwnerSchema } from './owner'
 import { pageOf } from './page'
 
 export const CreateKeyBody = z.object({
   name: z.string().trim().min(1).max(100).openapi({ description: 'What the key is for, for people.', example: 'billing service' }),
   role: Role,
+})
+
+export const DisableKeyQuery = z.object({
+  revokeLinks: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true')
+    .openapi({
+      description:
+        'With `true`, every link issued with this key is revoked too, in the same step (again on a repeated call: a key disabled earlier can still have its links revoked).',
+      example: 'true',
+    }),
 })
 
 export const CreatedKeySchema = z
@@ -15,14 +28,6 @@ export const CreatedKeySchema = z
     key: z.string().openapi({ description: 'The secret, shown this once; only its hash is kept.', example: 'fl_3q2…' }),
   })
   .openapi('CreatedKey', { description: 'A new API key, with its secret.' })
-
-export const OwnerSchema = z
-  .object({
-    kind: z.enum(['user', 'api_key']).openapi({ description: 'A user, or an API key that belongs to no user.' }),
-    id: z.string().openapi({ description: 'Users and keys share one id space.', example: 'Ux7pQ2mK4z' }),
-    name: z.string().nullable().openapi({ description: "The username, or the key's name.", example: 'alice' }),
-  })
-  .openapi('Owner', { description: 'Who owns a resource.' })
 
 export const KeySchema = z
   .object({

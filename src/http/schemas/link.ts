@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/password'
+import { OwnerQuery, OwnerSchema } from './owner'
 import { PageQuery, pageOf } from './page'
 
 /** The most downloads a limited link may allow (`null` allows any number); also keeps the token short. */
@@ -50,6 +51,7 @@ export const LinkSchema = z
     createdAt: time('When the link was issued.'),
     revokedAt: nullableTime('When the link was revoked; `null` when it was not.'),
     lastDownloadAt: nullableTime('When the last counted download started (resumes are not downloads); `null` before the first.'),
+    owner: OwnerSchema.optional(),
   })
   .openapi('Link', { description: 'A link, with live counters. Lists show it without its token.' })
 
@@ -68,6 +70,7 @@ export const LinkPageSchema = pageOf(LinkSchema, 'LinkPage')
 
 export const LinkListQuery = PageQuery.extend({
   fileId: z.string().min(1).max(64).optional().openapi({ description: "Only this file's links." }),
+  ...OwnerQuery.shape,
 })
 
 const expiresInField = z.union([z.number(), z.string()], {

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
 import { FileSchema } from '../../schemas/file'
 import { idParam } from '../../schemas/ids'
@@ -22,5 +23,9 @@ export const route = createRoute({
 })
 
 export function register(app: RouteApp, services: Services) {
-  app.openapi(route, async (c) => c.json(fileJson(await visibleFile(services, c.get('principal'), c.req.valid('param').id)), 200))
+  app.openapi(route, async (c) => {
+    const principal = c.get('principal')
+    const file = await visibleFile(services, principal, c.req.valid('param').id)
+    return c.json(fileJson(file, await ownerFor(services, principal, file.ownerId)), 200)
+  })
 }

@@ -4,6 +4,7 @@ import { newId } from '../../../core/ids'
 import { type FileRecord, ownerOf } from '../../../core/model'
 import { ADMIN_ONLY, BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
 import { FileSchema, ImportBody } from '../../schemas/file'
 import type { Services } from '../../services'
@@ -49,6 +50,6 @@ export function register(app: RouteApp, services: Services) {
       uploadRequestId: null,
     }
     await services.state.insertFile(file)
-    return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })
+    return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${id}` })
   })
 }

@@ -8,6 +8,7 @@ import { SERVICE_OBJECT_PREFIX } from '../../../core/object-key'
 import { ObjectTooLargeError } from '../../../core/ports'
 import { CHANGE_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
 import { FileSchema, UploadQuery } from '../../schemas/file'
 import type { AppEnv, Services } from '../../services'
@@ -166,6 +167,6 @@ export function register(app: RouteApp, services: Services) {
       throw error
     }
     services.metrics.uploaded(file.size)
-    return c.json(fileJson(file), 201, { Location: `/api/v1/files/${id}` })
+    return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${id}` })
   })
 }

@@ -4,6 +4,7 @@ import { keyManager } from '../../middleware/auth'
 import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
+import { DisableKeyQuery } from '../../schemas/key'
 import type { Services } from '../../services'
 
 export const route = createRoute({
@@ -12,12 +13,12 @@ export const route = createRoute({
   tags: ['Keys'],
   summary: 'Disable an API key',
   description:
-    "The key stops working at once. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
+    "The key stops working at once; with `?revokeLinks=true` every link it issued is revoked as well (410 `link_revoked`), in the same step. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
   security: BEARER,
-  request: { params: idParam('key') },
+  request: { params: idParam('key'), query: DisableKeyQuery },
   responses: {
     204: { description: 'Disabled.' },
-    ...problems([...CHANGE_PROBLEMS, 'not_found']),
+    ...problems([...CHANGE_PROBLEMS, 'invalid_request', 'not_found']),
   },
 })
 
@@ -25,9 +26,10 @@ export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const owner = keyManager(c.get('principal'))
     const { id } = c.req.valid('param')
+    const { revokeLinks } = c.req.valid('query')
     const key = owner === null ? null : await services.state.getKey(id)
     if (owner !== null && key?.owner?.id !== owner) throw new FuselinkError('not_found', 'No such key.')
-    if (!(await services.state.disableKey(id, services.clock.now()))) throw new FuselinkError('not_found', 'No such key.')
+    if (!(await services.state.disableKey(id, services.clock.now(), { revokeLinks }))) throw new FuselinkError('not_found', 'No such key.')
     return c.body(null, 204)
   })
 }

@@ -8,6 +8,7 @@ import { type LinkRecord, ownerOf } from '../../../core/model'
 import { hashPassword } from '../../../core/password'
 import { BEARER, CHANGE_PROBLEMS, json, jsonBody, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { linkJson } from '../../present'
 import { IssueBody, LinkWithAccessSchema } from '../../schemas/link'
 import type { Services } from '../../services'
@@ -49,6 +50,7 @@ export function register(app: RouteApp, services: Services) {
       id: newId(),
       fileId: file.id,
       ownerId: ownerOf(principal),
+      issuerKeyId: principal.kind === 'api_key' ? principal.id : null,
       filename: body.filename === undefined ? null : safeFilename(body.filename),
       message: body.message === undefined || body.message.trim() === '' ? null : body.message,
       passwordHash: body.password === undefined ? null : await hashPassword(body.password),
@@ -66,6 +68,7 @@ export function register(app: RouteApp, services: Services) {
     }
     await services.state.insertLink(link)
     const access = await linkAccess(services, link)
-    return c.json(linkJson(link, file, now, access), 201, { Location: `/api/v1/links/${link.id}` })
+    const owner = await ownerFor(services, principal, link.ownerId)
+    return c.json(linkJson(link, file, now, access, owner), 201, { Location: `/api/v1/links/${link.id}` })
   })
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { API_KEY_PROBLEMS, BEARER, json, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { linkJson } from '../../present'
 import { idParam } from '../../schemas/ids'
 import { LinkWithAccessSchema } from '../../schemas/link'
@@ -23,7 +24,9 @@ export const route = createRoute({
 
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
-    const { link, file } = await visibleLink(services, c.get('principal'), c.req.valid('param').id)
-    return c.json(linkJson(link, file, services.clock.now(), await linkAccess(services, link)), 200)
+    const principal = c.get('principal')
+    const { link, file } = await visibleLink(services, principal, c.req.valid('param').id)
+    const access = await linkAccess(services, link)
+    return c.json(linkJson(link, file, services.clock.now(), access, await ownerFor(services, principal, link.ownerId)), 200)
   })
 }

@@ -4,6 +4,7 @@ import { planLinkChange } from '../../../core/link/changes'
 import { writeEvents } from '../../events'
 import { BEARER, CHANGE_PROBLEMS, json, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { linkJson } from '../../present'
 import { idParam } from '../../schemas/ids'
 import { UpdateBody, UpdatedLinkSchema } from '../../schemas/link'
@@ -28,7 +29,8 @@ export const route = createRoute({
 export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid('param')
-    const target = await visibleLink(services, c.get('principal'), id)
+    const principal = c.get('principal')
+    const target = await visibleLink(services, principal, id)
     const now = services.clock.now()
     const { change, reissued } = planLinkChange(target.link, c.req.valid('json'), now, services.config.maxLinkTtl)
     if (!(await services.state.updateLink(id, change))) {
@@ -44,6 +46,7 @@ export function register(app: RouteApp, services: Services) {
         writeEvents(services, c, () => services.events.noticeExhaustion(id, now)),
       )
     }
-    return c.json({ ...linkJson(link, file, now, await linkAccess(services, link)), reissued }, 200)
+    const owner = await ownerFor(services, principal, link.ownerId)
+    return c.json({ ...linkJson(link, file, now, await linkAccess(services, link), owner), reissued }, 200)
   })
 }

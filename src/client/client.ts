@@ -1,0 +1,149 @@
+import type { Operations, Schemas } from './api.generated'
+import { type OnProgress, withProgress } from './progress'
+import { type Bytes, type CallInput, type Connection, call, type OperationKey } from './request'
+
+export type FileInfo = Schemas['File']
+export type Link = Schemas['Link']
+export type LinkWithAccess = Schemas['LinkWithAccess']
+export type CreatedKey = Schemas['CreatedKey']
+export type CreatedUser = Schemas['CreatedUser']
+export type Owner = Schemas['Owner']
+export type Jwks = Schemas['Jwks']
+
+/** The link part of `share`: everything `POST /api/v1/links` takes but the file. */
+export type LinkOptions = Omit<Operations['POST /api/v1/links']['body'], 'fileId'>
+export type FileListQuery = Operations['GET /api/v1/files']['query']
+export type LinkListQuery = Operations['GET /api/v1/links']['query']
+
+export interface ClientOptions {
+  /** The service's base URL (its PUBLIC_URL), e.g. https://files.example.com. */
+  url: string
+  /** An API key (`fl_…`). Public operations (keys, health) work without one. */
+  key?: string
+  /** The fetch to use: a Worker's service binding, a test's, or the global one. */
+  fetch?: typeof fetch
+}
+
+export interface UploadOptions {
+  /** The file's name; defaults to the name of a File. */
+  name?: string
+  /** Defaults to the Blob's type, else application/octet-stream. */
+  contentType?: string
+  /** Called as the bytes go out. */
+  onProgress?: OnProgress
+  signal?: AbortSignal
+}
+
+export type ShareOptions = LinkOptions & UploadOptions
+
+/** What `share` made: the stored file and its link (with `url` to send and `downloadUrl` for programs). */
+export interface Shared {
+  file: FileInfo
+  link: LinkWithAccess
+}
+
+type Page<T> = { items: T[]; nextCursor: string | null }
+
+/**
+ * The fuselink API from any JavaScript runtime with `fetch` (Node, Workers,
+ * browsers, Deno, Bun), typed by the API document the service serves. Every
+ * refusal throws FuselinkApiError with the problem's `code`; no answer at all
+ * throws FuselinkConnectionError. docs/integrations.md shows it in use.
+ */
+export class FuselinkClient {
+  readonly #connection: Connection
+
+  constructor(options: ClientOptions) {
+    if (!/^https?:\/\//i.test(options.url)) throw new TypeError(`url must be an http:// or https:// URL, got "${options.url}"`)
+    this.#connection = { url: options.url, key: options.key, fetch: options.fetch ?? ((input, init) => fetch(input, init)) }
+  }
+
+  /** The service's base URL. */
+  get url(): string {
+    return this.#connection.url
+  }
+
+  /** Any operation of the API document, by "METHOD /path", with typed input and answer. */
+  call<K extends OperationKey>(operation: K, input: CallInput<K>): Promise<Operations[K]['response']> {
+    return call(this.#connection, operation, input)
+  }
+
+  readonly files = {
+    /** Uploads a file in one request (streamed; never held whole by the service). */
+    upload: (body: Bytes, options: UploadOptions = {}): Promise<FileInfo> => {
+      const name = options.name ?? (body as { name?: unknown }).name
+      if (typeof name !== 'string' || name === '') throw new TypeError('upload: give the file a name (options.name)')
+      const contentType = options.contentType || (body instanceof Blob && body.type) || 'application/octet-stream'
+      return this.call('POST /api/v1/files', {
+        query: { name },
+        body: options.onProgress ? withProgress(body, options.onProgress) : body,
+        contentType,
+        signal: options.signal,
+      })
+    },
+    /** Admin only: registers an object already in the bucket. */
+    import: (body: Operations['POST /api/v1/files/import']['body']) => this.call('POST /api/v1/files/import', { body }),
+    list: (query: FileListQuery = {}) => this.call('GET /api/v1/files', { query }),
+    /** Every file (following the cursor), newest first. */
+    all: (query: Omit<FileListQuery, 'cursor'> = {}) => this.#pages((cursor) => this.files.list({ ...query, cursor })),
+    get: (id: string) => this.call('GET /api/v1/files/{id}', { path: { id } }),
+    delete: (id: string) => this.call('DELETE /api/v1/files/{id}', { path: { id } }),
+  }
+
+  readonly links = {
+    create: (body: Operations['POST /api/v1/links']['body']) => this.call('POST /api/v1/links', { body }),
+    list: (query: LinkListQuery = {}) => this.call('GET /api/v1/links', { query }),
+    /** Every link (following the cursor), newest first. */
+    all: (query: Omit<LinkListQuery, 'cursor'> = {}) => this.#pages((cursor) => this.links.list({ ...query, cursor })),
+    get: (id: string) => this.call('GET /api/v1/links/{id}', { path: { id } }),
+    revoke: (id: string) => this.call('DELETE /api/v1/links/{id}', { path: { id } }),
+    /** Revokes the link a token (or a link URL's token) belongs to. */
+    revokeToken: (token: string) => this.call('POST /api/v1/links/revoke', { body: { token } }),
+  }
+
+  readonly keys = {
+    /** Admin only. The answer's `key` is the secret, shown this once. */
+    create: (body: Operations['POST /api/v1/keys']['body']) => this.call('POST /api/v1/keys', { body }),
+    /** An admin disables any key, a user its own. With `revokeLinks`, every link the key issued is revoked too. */
+    disable: (id: string, options: { revokeLinks?: boolean } = {}) =>
+      this.call('DELETE /api/v1/keys/{id}', {
+        path: { id },
+        query: options.revokeLinks === undefined ? {} : { revokeLinks: options.revokeLinks ? 'true' : 'false' },
+      }),
+  }
+
+  readonly users = {
+    /** Admin only. Without `password`, the answer's `inviteUrl` is where the user chooses one. */
+    create: (body: Operations['POST /api/v1/users']['body']) => this.call('POST /api/v1/users', { body }),
+  }
+
+  /** Who the key is, or whom it acts for (GET /api/v1/me). */
+  me() {
+    return this.call('GET /api/v1/me', {})
+  }
+
+  /** The public keys download tokens are signed with (GET /.well-known/jwks.json). */
+  publicKeys(): Promise<Jwks> {
+    return this.call('GET /.well-known/jwks.json', {})
+  }
+
+  health() {
+    return this.call('GET /healthz', {})
+  }
+
+  /** Uploads a file and issues a link to it, in one call. */
+  async share(body: Bytes, options: ShareOptions): Promise<Shared> {
+    const { name, contentType, onProgress, signal, ...link } = options
+    const file = await this.files.upload(body, { name, contentType, onProgress, signal })
+    return { file, link: await this.links.create({ ...link, fileId: file.id }) }
+  }
+
+  async *#pages<T>(page: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+    let cursor: string | undefined
+    do {
+      const next = await page(cursor)
+      yield* next.items
+      cursor = next.nextCursor ?? undefined
+    } while (cursor !== undefined)
+  }
+}

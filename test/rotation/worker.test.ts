@@ -1,0 +1,4 @@
+import { worker } from '../support/worker-service'
+import { defineRotationSuite } from './suite'
+
+defineRotationSuite(worker)
