@@ -14,6 +14,8 @@ export interface Schemas {
     /** Hex SHA-256 of the bytes, computed while uploading; absent for imported objects. */
     sha256?: string
     createdAt: string
+    /** The upload request the file was received through; absent for your own uploads. */
+    uploadRequestId?: string
     owner?: Schemas["Owner"]
   }
   /** Who owns a key, a file or a link (the last two shown to admins only). */
@@ -34,12 +36,77 @@ export interface Schemas {
     /** The HTTP status, repeated. */
     status: number
     /** Stable, machine-readable: branch on this, not on `title` or `detail`. */
-    code: "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "method_not_allowed" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "too_many_transfers" | "internal_error" | "storage_unavailable" | "insufficient_storage"
+    code: "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "method_not_allowed" | "upload_incomplete" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "upload_expired" | "upload_request_closed" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "too_many_transfers" | "internal_error" | "storage_unavailable" | "insufficient_storage"
     /** What went wrong with this request, for people. */
     detail: string
   }
   FilePage: {
     items: Array<Schemas["File"]>
+    /** Pass it back as `cursor` for the next page; `null` on the last page. */
+    nextCursor: string | null
+  }
+  /** An upload in parts, until it is completed or aborted. */
+  Upload: {
+    id: string
+    /** The file's name. */
+    name: string
+    /** The file's size in bytes, as declared at creation. */
+    size: number
+    /** The file's media type. */
+    contentType: string
+    /** Bytes in every part but the last, which holds the rest. At most 64 MiB, and at least 5 MiB unless the file is one part (then it is the file size). */
+    partSize: number
+    /** How many parts: part numbers run from 1 to this. */
+    parts: number
+    /** Numbers of the parts the service holds, ascending. Send the others. */
+    received: Array<number>
+    /** Until when the parts are kept; later the upload answers 410 `upload_expired` and its parts are removed. ISO 8601, UTC. */
+    expiresAt: string
+    /** When the upload started. ISO 8601, UTC. */
+    createdAt: string
+  }
+  /** A part the service now holds. */
+  UploadPart: {
+    /** The part number. */
+    part: number
+    /** Its bytes, as received and checked. */
+    size: number
+  }
+  /** A request with its token and page URL: in the answer that creates it and in `GET /api/v1/upload-requests/{id}`. */
+  UploadRequestWithAccess: Schemas["UploadRequest"] & {
+    /** The signed token (a JWT with `typ` `fuselink-upload+jwt`). */
+    token: string
+    /** The page to send people: `PUBLIC_URL/u/<token>`. */
+    url: string
+  }
+  /** A request for files, with live counters. Lists show it without its token. */
+  UploadRequest: {
+    id: string
+    /** When the request stops taking new files. ISO 8601, UTC. */
+    expiresAt: string
+    /** Files the request takes in all. */
+    maxFiles: number
+    /** Bytes the request takes in all. */
+    maxBytes: number
+    /** Files received so far (live). */
+    files: number
+    /** Bytes of the files received so far (live). */
+    bytes: number
+    /** Uploads under way through the request: each holds its place in `maxFiles` and `maxBytes` until it ends. */
+    pendingFiles: number
+    /** Bytes those uploads hold. */
+    pendingBytes: number
+    /** Your words to the people uploading, shown on the page; `null` when none. */
+    message: string | null
+    /** `full` once `files` reaches `maxFiles` or `bytes` reaches `maxBytes`. */
+    status: "open" | "expired" | "revoked" | "full"
+    /** When the request was made. ISO 8601, UTC. */
+    createdAt: string
+    /** When it was closed; `null` when it was not. */
+    revokedAt: string | null
+  }
+  UploadRequestPage: {
+    items: Array<Schemas["UploadRequest"]>
     /** Pass it back as `cursor` for the next page; `null` on the last page. */
     nextCursor: string | null
   }
@@ -234,7 +301,7 @@ export interface Schemas {
 }
 
 /** Every problem code the service answers with (docs/api.md, "Errors"). */
-export type ProblemCode = "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "method_not_allowed" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "too_many_transfers" | "internal_error" | "storage_unavailable" | "insufficient_storage"
+export type ProblemCode = "invalid_request" | "unauthorized" | "password_required" | "forbidden" | "invalid_token" | "link_not_yet_valid" | "wrong_password" | "not_found" | "method_not_allowed" | "upload_incomplete" | "conflict" | "link_expired" | "link_revoked" | "download_limit_reached" | "file_gone" | "upload_expired" | "upload_request_closed" | "payload_too_large" | "range_not_satisfiable" | "rate_limited" | "too_many_transfers" | "internal_error" | "storage_unavailable" | "insufficient_storage"
 
 /** The operations that answer JSON (or nothing), by "METHOD /path" as the document names them. */
 export interface Operations {
@@ -268,7 +335,7 @@ export interface Operations {
     status: 201
     response: Schemas["File"]
     /** The problem codes this operation may answer. */
-    codes: "forbidden" | "insufficient_storage" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "storage_unavailable" | "unauthorized"
+    codes: "conflict" | "forbidden" | "insufficient_storage" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "storage_unavailable" | "unauthorized" | "upload_request_closed"
   }
   /** Import an object from the bucket — Admin only. */
   "POST /api/v1/files/import": {
@@ -313,6 +380,146 @@ export interface Operations {
     response: undefined
     /** The problem codes this operation may answer. */
     codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized"
+  }
+  /** Start an upload in parts */
+  "POST /api/v1/uploads": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: {
+      /** The file's name. */
+      name: string
+      /** Exact size in bytes, at least 1 (send an empty file with `POST /api/v1/files`). Over `MAX_UPLOAD_BYTES` is 413. */
+      size: number
+      /** The file's media type; `application/octet-stream` when absent. */
+      contentType?: string
+    }
+    status: 201
+    response: Schemas["Upload"]
+    /** The problem codes this operation may answer. */
+    codes: "conflict" | "forbidden" | "insufficient_storage" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "storage_unavailable" | "unauthorized" | "upload_request_closed"
+  }
+  /** Send a part */
+  "PUT /api/v1/uploads/{id}/parts/{n}": {
+    path: {
+      /** The upload's id. */
+      id: string
+      /** The part number, from 1 to `parts`. */
+      n: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: "bytes"
+    status: 200
+    response: Schemas["UploadPart"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "insufficient_storage" | "internal_error" | "invalid_request" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized" | "upload_expired" | "upload_request_closed"
+  }
+  /** Get an upload */
+  "GET /api/v1/uploads/{id}": {
+    path: {
+      /** The upload's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["Upload"]
+    /** The problem codes this operation may answer. */
+    codes: "internal_error" | "not_found" | "rate_limited" | "unauthorized" | "upload_expired" | "upload_request_closed"
+  }
+  /** Abort an upload */
+  "DELETE /api/v1/uploads/{id}": {
+    path: {
+      /** The upload's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized" | "upload_expired" | "upload_request_closed"
+  }
+  /** Complete an upload */
+  "POST /api/v1/uploads/{id}/complete": {
+    path: {
+      /** The upload's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 201
+    response: Schemas["File"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "insufficient_storage" | "internal_error" | "not_found" | "rate_limited" | "storage_unavailable" | "unauthorized" | "upload_expired" | "upload_incomplete" | "upload_request_closed"
+  }
+  /** List upload requests */
+  "GET /api/v1/upload-requests": {
+    path: Record<string, never>
+    query: {
+      /** The most items to return. */
+      limit?: number
+      /** The `nextCursor` of the previous page; omit for the first page. */
+      cursor?: string
+    }
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["UploadRequestPage"]
+    /** The problem codes this operation may answer. */
+    codes: "internal_error" | "invalid_request" | "rate_limited" | "unauthorized"
+  }
+  /** Request files */
+  "POST /api/v1/upload-requests": {
+    path: Record<string, never>
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: {
+      /** How long the request takes files: whole seconds, or `"90m"`, `"24h"`, `"7d"`, as for links (at most `MAX_LINK_TTL`). */
+      expiresIn: number | string
+      /** Files it takes in all; 10 when absent. */
+      maxFiles?: number
+      /** Bytes it takes in all; `MAX_UPLOAD_BYTES` when absent. */
+      maxBytes?: number
+      /** Your words to the people uploading, at most 500 characters. */
+      message?: string
+    }
+    status: 201
+    response: Schemas["UploadRequestWithAccess"]
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "invalid_request" | "payload_too_large" | "rate_limited" | "unauthorized"
+  }
+  /** Get an upload request */
+  "GET /api/v1/upload-requests/{id}": {
+    path: {
+      /** The upload request's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 200
+    response: Schemas["UploadRequestWithAccess"]
+    /** The problem codes this operation may answer. */
+    codes: "internal_error" | "not_found" | "rate_limited" | "unauthorized"
+  }
+  /** Close an upload request */
+  "DELETE /api/v1/upload-requests/{id}": {
+    path: {
+      /** The upload request's id. */
+      id: string
+    }
+    query: Record<string, never>
+    /** The JSON body; 'bytes' for a raw upload; undefined when none. */
+    body: undefined
+    status: 204
+    response: undefined
+    /** The problem codes this operation may answer. */
+    codes: "forbidden" | "internal_error" | "not_found" | "rate_limited" | "unauthorized"
   }
   /** List links */
   "GET /api/v1/links": {

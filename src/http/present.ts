@@ -1,7 +1,16 @@
 import type { z } from '@hono/zod-openapi'
 import type { LinkEvent } from '../core/events/model'
 import { linkStatus, remainingDownloads } from '../core/link/policy'
-import type { FileRecord, KeyWithOwner, LinkRecord, Owner, ReceivedPart, UploadRecord, UploadRequestRecord, UserRecord } from '../core/model'
+import type {
+  FileRecord,
+  KeyWithOwner,
+  LinkRecord,
+  Owner,
+  ReceivedPart,
+  UploadRecord,
+  UploadRequestRecord,
+  UserRecord,
+} from '../core/model'
 import { uploadRequestStatus } from '../core/upload/request'
 import type { DeliveryRecord, WebhookRecord } from '../core/webhooks/events'
 import { BOOTSTRAP_KEY_ID, BOOTSTRAP_KEY_NAME } from './auth/api-key'
