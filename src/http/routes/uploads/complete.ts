@@ -5,6 +5,7 @@ import { type PutResult, type StoredPart, UploadMissingError } from '../../../co
 import { missingParts, partLength } from '../../../core/upload/plan'
 import { CHANGE_PROBLEMS, json, LOCATION, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
+import { ownerFor } from '../../owners'
 import { fileJson } from '../../present'
 import { FileSchema } from '../../schemas/file'
 import { idParam } from '../../schemas/ids'
@@ -103,9 +104,11 @@ export function register(app: RouteApp, services: Services) {
       // Completed at the same time by another call: its file is this one.
       const done = await services.state.getFile(upload.fileId)
       if (!done) throw new FuselinkError('not_found', 'No such upload.')
-      return c.json(fileJson(done), 201, { Location: `/api/v1/files/${done.id}` })
+      return c.json(fileJson(done, await ownerFor(services, c.get('principal'), done.ownerId)), 201, {
+        Location: `/api/v1/files/${done.id}`,
+      })
     }
     services.metrics.uploaded(file.size)
-    return c.json(fileJson(file), 201, { Location: `/api/v1/files/${file.id}` })
+    return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${file.id}` })
   })
 }
