@@ -3,7 +3,7 @@ import { newId } from './ids'
 import type { KeyRing } from './token/keys'
 import { signServiceToken } from './token/service-tokens'
 
-/** The line an entry prints on a start while no user exists (API.md: exactly `SETUP_URL=<url>`). */
+/** The line an entry prints on a start while no user exists (docs/accounts.md: exactly `SETUP_URL=<url>`). */
 export const SETUP_URL_PREFIX = 'SETUP_URL='
 
 /**
