@@ -2,7 +2,7 @@ import { base64url, randomBytes, timingSafeEqual, utf8 } from './encoding'
 
 // Account and link passwords, hashed alike (docs/accounts.md, "Password hashing").
 
-/** Bounds of every password the service accepts (docs/accounts.md: 10 to 1024 characters). */
+/** Bounds of every password the service accepts (docs/api.md: 10 to 1024 characters). */
 export const PASSWORD_MIN_LENGTH = 10
 export const PASSWORD_MAX_LENGTH = 1024
 
