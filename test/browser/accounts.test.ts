@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Api, bytes } from '../support/api'
+import { CHROMIUM } from '../support/chromium'
 import { sha256, sha256File } from '../support/clients'
 import { cuttingProxy } from '../support/cutting-proxy'
 import { nodeDisk } from '../support/node-service'
@@ -14,16 +15,6 @@ import { worker } from '../support/worker-service'
 // and on the Worker: what a real browser sends must pass the same-origin
 // check from the service's own pages and fail from another origin, and a
 // password-protected download cut by the network must resume by itself.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const PASSWORD = 'correct horse battery'
 
 describe.each([nodeDisk, worker])('people in Chromium, $name', (kind) => {
@@ -46,9 +37,7 @@ describe.each([nodeDisk, worker])('people in Chromium, $name', (kind) => {
 
   async function browser(): Promise<BrowserContext> {
     const context = await chromium.launchPersistentContext(join(profiles, `profile-${contexts.length}`), {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
+      ...CHROMIUM,
       acceptDownloads: true,
     })
     contexts.push(context)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { CHROMIUM } from '../support/chromium'
 import { ROOT, startNodeService } from '../support/node-service'
 import type { ServiceTarget } from '../support/target'
 
@@ -10,7 +11,6 @@ import type { ServiceTarget } from '../support/target'
 // entry, at desktop and phone widths, light and dark. Screenshots go to
 // test-artifacts/ (api-docs-*.png).
 const ARTIFACTS = join(ROOT, 'test-artifacts')
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking']
 
 const VIEWS = [
   { name: 'desktop', viewport: { width: 1280, height: 900 } },
@@ -26,7 +26,7 @@ describe('the API reference page in a real browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     profile = mkdtempSync(join(tmpdir(), 'fuselink-chromium-'))
     target = await startNodeService('disk')
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true })
+    browser = await chromium.launch(CHROMIUM)
   })
 
   afterAll(async () => {

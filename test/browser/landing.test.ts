@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Api, bytes } from '../support/api'
+import { CHROMIUM } from '../support/chromium'
 import { sha256, sha256File } from '../support/clients'
 import { ROOT, startNodeService } from '../support/node-service'
 import { removeScratch, scratchDir } from '../support/scratch'
@@ -11,16 +12,6 @@ import type { ServiceTarget } from '../support/target'
 // Debian's chromium, driven by playwright-core, against the real Node entry:
 // what a recipient sees and does. Screenshots go to test-artifacts/.
 const ARTIFACTS = join(ROOT, 'test-artifacts')
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 describe('the landing page in a real browser', () => {
   let target: ServiceTarget
@@ -48,9 +39,7 @@ describe('the landing page in a real browser', () => {
    */
   async function open(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) {
     const context = await chromium.launchPersistentContext(join(profiles, `profile-${contexts.length}`), {
-      executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-      headless: true,
+      ...CHROMIUM,
       acceptDownloads: true,
       timezoneId: 'Europe/Berlin',
       locale: 'en-GB',

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Api, bytes } from '../support/api'
+import { CHROMIUM } from '../support/chromium'
 import { sha256, sha256File } from '../support/clients'
 import { cuttingProxy } from '../support/cutting-proxy'
 import { startNodeService } from '../support/node-service'
@@ -31,18 +32,7 @@ test('chromium resumes a download cut by the network, and the link counts it onc
   const link = await api.issue((await api.upload('interrupted.bin', data)).id, { maxDownloads: 1 })
   const proxy = await cuttingProxy(Number(new URL(target.baseUrl).port))
   const context = await chromium.launchPersistentContext(join(profiles, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    headless: true,
+    ...CHROMIUM,
     acceptDownloads: true,
   })
   try {

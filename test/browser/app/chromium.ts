@@ -1,19 +1,10 @@
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { CHROMIUM } from '../../support/chromium'
 
 // Debian's chromium through playwright-core, as every browser test of the app
 // starts it: one persistent profile per person, so that cookies, clipboard
 // and downloads are each person's own.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 export interface Person {
   context: BrowserContext
@@ -30,9 +21,7 @@ export interface PersonOptions {
 /** A fresh browser profile under `profiles`, with a page open and its errors collected. */
 export async function openPerson(profiles: string, name: string, options: PersonOptions = {}): Promise<Person> {
   const context = await chromium.launchPersistentContext(join(profiles, name), {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
+    ...CHROMIUM,
     acceptDownloads: true,
     timezoneId: 'Europe/Berlin',
     locale: 'en-GB',

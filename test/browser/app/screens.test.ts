@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bytes } from '../../support/api'
+import { CHROMIUM } from '../../support/chromium'
 import { ROOT, startNodeService } from '../../support/node-service'
 import { removeScratch, scratchDir } from '../../support/scratch'
 import { SESSION_COOKIE, SessionClient } from '../../support/session'
@@ -46,10 +47,7 @@ describe('every screen, desktop and phone, light and dark (node+disk)', () => {
     upload = join(scratch, 'Site survey – north wing.mp4')
     writeFileSync(upload, bytes(24_000_000, 7))
     target = await startNodeService('disk', { env: { RATE_LIMIT: '0' } })
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-    })
+    browser = await chromium.launch(CHROMIUM)
     setupUrl = target.setupUrl()!
   })
 
