@@ -196,7 +196,7 @@ export function defineCliSuite(kind: TargetKind) {
         cli(['users', 'add', invited, '--role', 'owner']),
       ])
       expect(ok(invite).stdout).toMatch(new RegExp(`^${target.baseUrl}/invite/[\\w-]+\\.[\\w-]+\\.[\\w-]+\n$`))
-      expect(invite.stderr).toMatch(new RegExp(`^added user ${invited} \\(\\w+\\): send them the invite link above`))
+      expect(invite.stderr).toMatch(new RegExp(`^added user ${invited} \\([\\w-]+\\): send them the invite link above`))
       const user = json(added)
       expect(user).toMatchObject({ username: withPassword, role: 'admin', disabledAt: null })
       expect(user).not.toHaveProperty('inviteUrl')

@@ -8,8 +8,8 @@ import type { ServiceTarget, TargetKind } from '../support/target'
 
 /**
  * The HTTP contract, run unchanged against every runtime and store. A test
- * that truly cannot run on one is skipped with vitest's own skip
- * (`it.skipIf(kind.runtime === ...)`), its reason in its name.
+ * that truly belongs to one runtime is defined only for it
+ * (`if (kind.runtime === ...) test(...)`), its reason in its name.
  */
 export function defineContractSuite(kind: TargetKind) {
   let target: ServiceTarget

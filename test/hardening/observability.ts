@@ -92,7 +92,8 @@ export function defineObservabilitySuite(kind: TargetKind) {
       expect(target.log()).not.toContain(target.adminKey)
     })
 
-    test.runIf(kind.runtime === 'node')(
+    if (kind.runtime === 'node')
+      test(
       '/metrics: 401 without METRICS_TOKEN as bearer, the counters in Prometheus text with it',
       async () => {
         for (const authorization of [
@@ -144,7 +145,8 @@ export function defineObservabilitySuite(kind: TargetKind) {
       },
     )
 
-    test.runIf(kind.runtime === 'workers')(
+    if (kind.runtime === 'workers')
+      test(
       '/metrics is 404 on the Worker, METRICS_TOKEN or not (a per-isolate count would mislead)',
       async () => {
         for (const authorization of [undefined, `Bearer ${METRICS_TOKEN}`]) {
