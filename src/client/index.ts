@@ -17,6 +17,7 @@ export {
   type LinkOptions,
   type LinkWithAccess,
   type Owner,
+  type PartsUploadOptions,
   type Shared,
   type ShareOptions,
   type UploadOptions,
