@@ -8,9 +8,9 @@
  * For each target: the file (deterministic bytes, written to a scratch
  * directory) is sent in parts, `--parallel` at once, each streamed from disk;
  * then completed. Reported: wall time and MB/s of the parts, the time of
- * `complete` (the join and the SHA-256), and on Node the server's peak RSS,
- * sampled from /proc while the upload runs (the baseline before it beside
- * it). The file's sha256 is checked against the one computed here. On Node
+ * `complete` (the join and the SHA-256), and the server's peak RSS (on the
+ * Worker, workerd's), sampled from /proc while the upload runs (the baseline
+ * before it beside it). The file's sha256 is checked against the one computed here. On Node
  * the same file then goes in one request (POST /api/v1/files) for
  * comparison; the Worker's edge refuses bodies over 100 MB, so there it goes
  * only in parts. s3rver runs in this process on node+s3 (its CPU is not the
@@ -27,7 +27,7 @@ import type { ServiceTarget, TargetKind } from '../test/support/target'
 import { worker } from '../test/support/worker-service'
 import { writeDeterministicFile } from './lib/data'
 import { uploadFile } from './lib/http'
-import { memory, sampleRss } from './lib/proc'
+import { descendantsNamed, memory, sampleRss } from './lib/proc'
 import { cleanupAll, tempDir } from './lib/processes'
 
 const MiB = 1024 * 1024
@@ -120,13 +120,18 @@ async function chunked(target: ServiceTarget, file: string, name: string) {
   }
 }
 
+/** The one process found, or none when there are several (whose RSS alone would mislead). */
+function onlyOne(pids: number[]): number | undefined {
+  return pids.length === 1 ? pids[0] : undefined
+}
+
 const mb = (bytes: number) => (bytes / 1e6).toFixed(0)
 const rate = (ms: number) => (SIZE / 1e6 / (ms / 1000)).toFixed(1)
 
 async function measure(kind: TargetKind, file: string, sha256: string): Promise<void> {
   const target = await kind.start({ env: { RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(8 * 1024 * MiB) } })
   try {
-    const pid = target.pid
+    const pid = target.pid ?? (kind.runtime === 'workers' ? onlyOne(descendantsNamed('workerd')) : undefined)
     const baseline = pid ? memory(pid).rss : NaN
     const sampler = pid ? sampleRss(pid, 20) : null
     const result = await chunked(target, file, `chunked-${kind.name}.bin`)
