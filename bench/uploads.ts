@@ -86,7 +86,8 @@ function expectStatus(answer: Answer, status: number, what: string): any {
   return JSON.parse(answer.text)
 }
 
-async function chunked(target: ServiceTarget, file: string, name: string) {
+/** Sends `file` in parts and completes it; `onPartsSent` runs between the two. */
+async function chunked(target: ServiceTarget, file: string, name: string, onPartsSent: () => void) {
   const started = performance.now()
   const upload = expectStatus(await call(target, 'POST', '/api/v1/uploads', { name, size: SIZE }), 201, 'create')
   const queue = Array.from({ length: upload.parts }, (_, i) => i + 1)
@@ -108,6 +109,7 @@ async function chunked(target: ServiceTarget, file: string, name: string) {
   }
   await Promise.all(Array.from({ length: PARALLEL }, sendParts))
   const partsDone = performance.now()
+  onPartsSent()
   const stored = expectStatus(await call(target, 'POST', `/api/v1/uploads/${upload.id}/complete`), 201, 'complete')
   const done = performance.now()
   return {
@@ -133,15 +135,22 @@ async function measure(kind: TargetKind, file: string, sha256: string): Promise<
   try {
     const pid = target.pid ?? (kind.runtime === 'workers' ? onlyOne(descendantsNamed('workerd')) : undefined)
     const baseline = pid ? memory(pid).rss : NaN
-    const sampler = pid ? sampleRss(pid, 20) : null
-    const result = await chunked(target, file, `chunked-${kind.name}.bin`)
-    const peak = sampler?.stop().peakRss ?? NaN
+    // The peak while parts arrive, and while `complete` joins and hashes them.
+    let sampler = pid ? sampleRss(pid, 20) : null
+    let partsPeak = NaN
+    const result = await chunked(target, file, `chunked-${kind.name}.bin`, () => {
+      partsPeak = sampler?.stop().peakRss ?? NaN
+      sampler = pid ? sampleRss(pid, 20) : null
+    })
+    const completePeak = sampler?.stop().peakRss ?? NaN
     if (result.stored.size !== SIZE || result.stored.sha256 !== sha256) throw new Error(`${kind.name}: the stored file differs`)
     console.log(
       `${kind.name} in parts: ${mb(SIZE)} MB, ${result.parts} parts of ${result.partSize / MiB} MiB, ${PARALLEL} in flight; ` +
         `parts ${(result.partsMs / 1000).toFixed(1)} s (${rate(result.partsMs)} MB/s), complete ${(result.completeMs / 1000).toFixed(1)} s, ` +
         `total ${(result.totalMs / 1000).toFixed(1)} s (${rate(result.totalMs)} MB/s)` +
-        (pid ? `; server RSS ${mb(baseline)} MB before, peak ${mb(peak)} MB` : ''),
+        (pid
+          ? `; server RSS ${mb(baseline)} MB before, peak ${mb(partsPeak)} MB during the parts, ${mb(completePeak)} MB during complete`
+          : ''),
     )
     if (kind.runtime === 'node' && pid) {
       const before = memory(pid).rss
