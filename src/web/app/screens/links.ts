@@ -7,6 +7,7 @@ import { confirmAction, showQr, toast } from '../feedback'
 import type { Link, StoredFile } from '../model'
 import { timeCell } from '../time'
 import { type ListParts, listParts, show, tableRow } from './list'
+import { ownerFilter } from './owner-filter'
 import type { ShareScreen } from './share'
 
 /*
@@ -45,6 +46,7 @@ function downloadsCell(link: Link): HTMLElement {
 export function mountLinks(share: ShareScreen) {
   const parts: ListParts = listParts('links')
   const filter = byId<HTMLSelectElement>('links-filter')
+  const owners = ownerFilter('links', () => void load())
   let links: Link[] = []
   let files = new Map<string, StoredFile>()
 
@@ -144,9 +146,10 @@ export function mountLinks(share: ShareScreen) {
   async function load(): Promise<void> {
     parts.error.textContent = ''
     try {
-      const [linkList, fileList] = await Promise.all([all<Link>('api/v1/links'), all<StoredFile>('api/v1/files')])
+      const [linkList, fileList] = await Promise.all([all<Link>(`api/v1/links${owners.query()}`), all<StoredFile>('api/v1/files')])
       links = linkList
       files = new Map(fileList.map((file) => [file.id, file]))
+      if (!owners.chosen) owners.offer(links)
       render()
     } catch (error) {
       parts.error.textContent = sentence(error)
