@@ -12,8 +12,8 @@ import type { ShareScreen } from './share'
 
 /*
  * Links: status, downloads used and left, expiry, last download; copy, QR,
- * change (a new link with new settings replaces the old one until links can
- * be changed in place) and revoke.
+ * change and revoke. Admins see everyone's links, and whose each is; they
+ * can keep to one owner.
  */
 
 const STATUS: Record<Link['status'] | 'scheduled', { label: string; tone: string }> = {
