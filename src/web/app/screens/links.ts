@@ -97,7 +97,11 @@ export function mountLinks(share: ShareScreen) {
             'span',
             {},
             h('span', { class: 'file-name' }, name),
-            h('span', { class: 'at muted' }, link.owner ? `by ${link.owner.name}` : link.passwordProtected ? 'Password protected' : ''),
+            h(
+              'span',
+              { class: 'at muted' },
+              [link.owner ? `by ${link.owner.name}` : '', link.passwordProtected ? 'Password protected' : ''].filter(Boolean).join(' · '),
+            ),
           ),
         ),
         statusBadge(link),
