@@ -92,6 +92,8 @@ export interface ServerOptions {
   profileInterval?: number
   /** `npm start`'s compiled entry (the default), or the TypeScript sources through tsx. */
   entry?: 'compiled' | 'source'
+  /** The checkout to run (default: this one); bench/s3-stream.ts runs another version beside it. */
+  root?: string
 }
 
 /** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
@@ -121,6 +123,7 @@ export async function startServer(name: string, options: ServerOptions): Promise
     },
     /listening on/,
     options.entry,
+    options.root,
   )
   const startupMs = performance.now() - started
   children.push(running.child)

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
+import { sha256Hex } from '../adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     objects,
     keys,
     adminKeyHash,
+    hashSecret: sha256Hex,
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => pending.track(work.catch((error) => log('bookkeeping failed', { error: String(error) }))),
     events: new SqlEventStore(database),
