@@ -16,9 +16,8 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createReadStream, readFileSync, symlinkSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
@@ -26,7 +25,7 @@ import { startNaiveProxy } from './lib/anchors'
 import { writeDeterministicFile } from './lib/data'
 import { api, curlDownload, streamDownload } from './lib/http'
 import { measureWindow } from './lib/machine'
-import { cleanupAll, ROOT, type Server, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
+import { checkout, cleanupAll, type Server, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
 import { issueLinks } from './lib/scenario'
 
 const args = process.argv.slice(2)
@@ -56,14 +55,6 @@ function io(pid: number): { rchar: number; wchar: number; syscr: number; syscw: 
   const text = readFileSync(`/proc/${pid}/io`, 'utf8')
   const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
   return { rchar: field('rchar'), wchar: field('wchar'), syscr: field('syscr'), syscw: field('syscw') }
-}
-
-/** This repository at `revision`, unpacked beside the run with this checkout's node_modules. */
-function checkout(revision: string): string {
-  const dir = tempDir(`baseline-${revision.replace(/[^\w-]/g, '_')}`)
-  execFileSync('sh', ['-c', `git archive --format=tar "$1" | tar -x -C "$2"`, 'sh', revision, dir], { cwd: ROOT })
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
-  return dir
 }
 
 interface Path {
