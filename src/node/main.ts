@@ -25,6 +25,7 @@ import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { directBodies } from './direct-bodies'
+import { linesPerTurn } from './log-lines'
 import { applyMigrations } from './migrate'
 import { PendingWork, stopGracefully } from './shutdown'
 import { exitOnStartupFailure, listenFailure } from './startup-failure'
@@ -32,7 +33,10 @@ import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 
-const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
+const log = jsonLogger(
+  linesPerTurn((text) => process.stderr.write(text)),
+  { secrets: secretValues(process.env) },
+)
 
 /** Timers that never keep the process alive by themselves. */
 const unrefTimer: SetTimer = (run, ms) => {
