@@ -78,6 +78,8 @@ interface Sample {
   writesPerMiB: number
   bytesPerRead: number
   bytesPerWrite: number
+  /** s3rver's write system calls per MiB: how smoothly the path takes what storage sends. */
+  s3rverWritesPerMiB: number
 }
 
 async function measure(path: Path, s3rverPid: number): Promise<Sample> {
@@ -85,12 +87,14 @@ async function measure(path: Path, s3rverPid: number): Promise<Sample> {
   const window = measureWindow(trees)
   const curl0 = reapedChildrenSeconds()
   const io0 = io(path.pid)
+  const s3rverIo0 = io(s3rverPid)
   const started = performance.now()
   const results = await Promise.all(Array.from({ length: PARALLEL }, () => curlDownload(path.url)))
   const seconds = (performance.now() - started) / 1000
   const curl = reapedChildrenSeconds() - curl0
   const measured = window.end()
   const io1 = io(path.pid)
+  const s3rverIo1 = io(s3rverPid)
   for (const r of results) {
     if (r.status !== 200 || r.bytes !== SIZE) throw new Error(`${path.name}: ${r.status}, ${r.bytes} of ${SIZE} bytes`)
   }
@@ -106,6 +110,7 @@ async function measure(path: Path, s3rverPid: number): Promise<Sample> {
     writesPerMiB: (io1.syscw - io0.syscw) / (gib * 1024),
     bytesPerRead: (io1.rchar - io0.rchar) / (io1.syscr - io0.syscr),
     bytesPerWrite: (io1.wchar - io0.wchar) / (io1.syscw - io0.syscw),
+    s3rverWritesPerMiB: (s3rverIo1.syscw - s3rverIo0.syscw) / (gib * 1024),
   }
 }
 
@@ -177,15 +182,15 @@ async function main(): Promise<void> {
     `\n${fmt(SIZE / 1024 / 1024)} MiB × ${PARALLEL} at once, ${ROUNDS} rounds; medians (per-round ratios to direct: their median)`,
   )
   console.log(
-    '| path | MB/s | ratio | server s/GiB | s3rver s/GiB | curl s/GiB | others (cores) | server reads/MiB (KiB each) | writes/MiB (KiB each) |',
+    '| path | MB/s | ratio | server s/GiB | s3rver s/GiB | curl s/GiB | others (cores) | server reads/MiB (KiB each) | writes/MiB (KiB each) | s3rver writes/MiB |',
   )
-  console.log('|---|---|---|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|---|---|---|---|')
   for (const path of paths) {
     const own = samples.get(path.name)!
     const ratio = median(own.map((s, i) => s.mbPerSecond / direct[i]!.mbPerSecond))
     const m = (pick: (s: Sample) => number, digits = 2) => fmt(median(own.map(pick)), digits)
     console.log(
-      `| ${path.name} | ${m((s) => s.mbPerSecond, 0)} | ${fmt(ratio, 2)} | ${path === paths[0] ? '—' : m((s) => s.serverPerGiB)} | ${m((s) => s.s3rverPerGiB)} | ${m((s) => s.curlPerGiB)} | ${m((s) => s.othersCores)} | ${m((s) => s.readsPerMiB, 1)} (${m((s) => s.bytesPerRead / 1024, 1)}) | ${m((s) => s.writesPerMiB, 1)} (${m((s) => s.bytesPerWrite / 1024, 1)}) |`,
+      `| ${path.name} | ${m((s) => s.mbPerSecond, 0)} | ${fmt(ratio, 2)} | ${path === paths[0] ? '—' : m((s) => s.serverPerGiB)} | ${m((s) => s.s3rverPerGiB)} | ${m((s) => s.curlPerGiB)} | ${m((s) => s.othersCores)} | ${m((s) => s.readsPerMiB, 1)} (${m((s) => s.bytesPerRead / 1024, 1)}) | ${m((s) => s.writesPerMiB, 1)} (${m((s) => s.bytesPerWrite / 1024, 1)}) | ${m((s) => s.s3rverWritesPerMiB, 1)} |`,
     )
   }
   await Promise.all([...servers.map(stopServer), naive.stop()])
