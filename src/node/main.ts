@@ -10,6 +10,7 @@ import { DiskObjectStore } from '../adapters/disk-store'
 import { sha256Hex } from '../adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
+import { syncSigner } from '../adapters/token-signer'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
 import type { S3Settings } from '../core/config'
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const keys = await loadKeyRing({ ...config, dataDir })
+  const ring = await loadKeyRing({ ...config, dataDir })
+  const keys = { ...ring, signing: { ...ring.signing, sign: syncSigner(ring.signing) } }
 
   const databasePath = join(dataDir, 'fuselink.db')
   const database = new SqliteDatabase(databasePath)
