@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Api, bytes } from '../support/api'
-import { ROOT } from '../support/node-service'
+import { killMidPart, runChunkedUploader } from '../support/chunked-uploader-run'
 import { removeScratch, scratchDir } from '../support/scratch'
 import type { ServiceTarget, TargetKind } from '../support/target'
 import { UpstreamCounter } from '../support/upstream-counter'
@@ -273,59 +272,11 @@ export function defineUploadSuite(kind: TargetKind) {
         const path = join(dir, 'resumed.bin')
         writeFileSync(path, data)
         const state = join(dir, 'upload-id')
-        const run = (pace: number) => {
-          const child = spawn(
-            process.execPath,
-            [
-              '--import',
-              'tsx',
-              join(ROOT, 'test/support/chunked-uploader.ts'),
-              counter.baseUrl,
-              target.adminKey,
-              path,
-              state,
-              String(pace),
-            ],
-            {
-              cwd: ROOT,
-              stdio: ['ignore', 'pipe', 'pipe'],
-            },
-          )
-          const events: Record<string, any>[] = []
-          let stderr = ''
-          child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text))
-          let buffered = ''
-          const listeners: ((event: Record<string, any>) => void)[] = []
-          child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-            buffered += text
-            for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-              const event = JSON.parse(buffered.slice(0, end))
-              buffered = buffered.slice(end + 1)
-              events.push(event)
-              for (const listener of listeners) listener(event)
-            }
-          })
-          const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-          return {
-            child,
-            events,
-            exited,
-            stderr: () => stderr,
-            on: (listener: (event: Record<string, any>) => void) => listeners.push(listener),
-          }
-        }
+        const run = (pace: number) => runChunkedUploader(counter.baseUrl, target.adminKey, path, state, pace)
 
         // First run: paced, killed once part 2 is half sent.
         const first = run(10)
-        await new Promise<void>((resolve, reject) => {
-          first.on((event) => {
-            if (event.event === 'progress' && event.part === 2 && event.partWritten >= PART / 2) {
-              first.child.kill('SIGKILL')
-              resolve()
-            }
-          })
-          void first.exited.then(() => reject(new Error(`the uploader ended before it was killed: ${first.stderr()}`)))
-        })
+        await killMidPart(first, 2, PART / 2)
         await first.exited
         const id = first.events.find((event) => event.event === 'created')!.id
         expect((await api.json('GET', `/api/v1/uploads/${id}`)).received).toEqual([1])
