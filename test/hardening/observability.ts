@@ -93,9 +93,7 @@ export function defineObservabilitySuite(kind: TargetKind) {
     })
 
     if (kind.runtime === 'node')
-      test(
-      '/metrics: 401 without METRICS_TOKEN as bearer, the counters in Prometheus text with it',
-      async () => {
+      test('/metrics: 401 without METRICS_TOKEN as bearer, the counters in Prometheus text with it', async () => {
         for (const authorization of [
           undefined,
           'Bearer wrong-token-wrong-token-wrong',
@@ -142,20 +140,16 @@ export function defineObservabilitySuite(kind: TargetKind) {
           async () => parseExposition(await (await metrics(`Bearer ${METRICS_TOKEN}`)).text()).get('fuselink_transfers_in_flight') === 0,
           'the cut transfer to settle',
         )
-      },
-    )
+      })
 
     if (kind.runtime === 'workers')
-      test(
-      '/metrics is 404 on the Worker, METRICS_TOKEN or not (a per-isolate count would mislead)',
-      async () => {
+      test('/metrics is 404 on the Worker, METRICS_TOKEN or not (a per-isolate count would mislead)', async () => {
         for (const authorization of [undefined, `Bearer ${METRICS_TOKEN}`]) {
           const response = await metrics(authorization)
           expect(response.status).toBe(404)
           expect((await response.json()).code).toBe('not_found')
         }
-      },
-    )
+      })
   })
 }
 

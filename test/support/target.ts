@@ -1,4 +1,5 @@
 import type { SqlValue } from '../../src/adapters/sql'
+import type { SignatureTally } from './sigv4-proxy'
 
 /**
  * A running fuselink as the suites see it: a base URL, an admin key, and a
@@ -18,6 +19,12 @@ export interface ServiceTarget {
   listObjects(): Promise<string[]>
   /** Multipart uploads the service's storage holds unfinished (S3 ListMultipartUploads; on disk, the staging directories). */
   pendingMultipart(): Promise<string[]>
+  /**
+   * On an S3 target, what the SigV4-verifying proxy in front of s3rver has
+   * verified and refused (test/support/sigv4-proxy.ts): every S3 request of
+   * the service and of these hooks goes through it.
+   */
+  signatures?: SignatureTally
   /** The process id of the server, where it is one process of its own (Node), for /proc figures. */
   pid?: number
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
