@@ -32,8 +32,19 @@ export class StalledError extends Error {
   }
 }
 
+/** Raised into a body whose storage sent nothing for too long (STALL_TIMEOUT): the transfer failed. */
+export class StorageStalledError extends Error {
+  constructor() {
+    super('storage sent nothing for too long')
+    this.name = 'StorageStalledError'
+  }
+}
+
 export interface MeteredOptions {
-  /** Breaks the body off when its consumer takes nothing for this long, in ms; 0 never does. */
+  /**
+   * Breaks the body off when its consumer takes nothing, or its storage sends
+   * nothing, for this long, in ms; 0 never does.
+   */
   stallMs?: number
 }
 
@@ -100,7 +111,7 @@ export class MeteredBody {
     }
     let chunk: Uint8Array | null
     try {
-      chunk = await this.#source.read(max)
+      chunk = await this.#readFromStorage(max)
     } catch (error) {
       if (this.#finished) return null
       await this.#report('failed')
@@ -200,6 +211,24 @@ export class MeteredBody {
   #drop(chunk: Uint8Array | null): null {
     if (chunk) this.#source.release(chunk)
     return null
+  }
+
+  /** A read from the source, given up when storage sends nothing for the stall time (a storage server hanging mid-answer). */
+  #readFromStorage(max: number): Promise<Uint8Array | null> {
+    if (this.#stallMs <= 0) return this.#source.read(max)
+    const timer = setTimeout(() => this.#storageStalled(), this.#stallMs)
+    return this.#source.read(max).finally(() => clearTimeout(timer))
+  }
+
+  #storageStalled(): void {
+    if (this.#finished) return
+    const error = new StorageStalledError()
+    const reported = this.#report('failed')
+    this.#breakOff(error)
+    void this.#source
+      .cancel(error)
+      .catch(() => {})
+      .then(() => reported)
   }
 
   #stall(): void {
