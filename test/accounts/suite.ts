@@ -548,7 +548,7 @@ export function defineAccountsSuite(kind: TargetKind) {
       expect((await admin.issue(file.id)).passwordProtected).toBe(false)
     })
 
-    it('missing: 401 password_required; wrong: 403 wrong_password; neither consumes; the header or the form field opens it', async () => {
+    it('missing: 401 password_required; wrong: 403 wrong_password; neither consumes; the header or the form field (urlencoded or multipart) opens it', async () => {
       const link = await protectedLink()
       await problem(await fetch(link.downloadUrl), 401, 'password_required')
       await problem(await fetch(link.downloadUrl, { method: 'POST' }), 401, 'password_required')
@@ -583,7 +583,12 @@ export function defineAccountsSuite(kind: TargetKind) {
       })
       expect(byForm.status).toBe(200)
       expect(Buffer.from(await byForm.arrayBuffer())).toEqual(Buffer.from(data))
-      expect((await admin.link(link.id)).downloads).toBe(2)
+      const multipart = new FormData()
+      multipart.set('password', linkPassword)
+      const byMultipartForm = await fetch(link.downloadUrl, { method: 'POST', body: multipart })
+      expect(byMultipartForm.status).toBe(200)
+      expect(Buffer.from(await byMultipartForm.arrayBuffer())).toEqual(Buffer.from(data))
+      expect((await admin.link(link.id)).downloads).toBe(3)
     })
 
     it('the page asks for it, names no file, and comes back saying so after a wrong password', async () => {

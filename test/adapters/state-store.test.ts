@@ -49,7 +49,8 @@ async function openD1(dir: string): Promise<Backend> {
 
 let seq = 0
 
-// Random runs per database: each D1 call crosses into workerd, so fewer there.
+// Random runs per database: each D1 call crosses into workerd, so fewer there,
+// and a generous time limit (about 2,000 D1 round trips on a shared machine).
 describe.each([
   ['SQLite', openSqlite, 60],
   ['D1', openD1, 10],
@@ -292,5 +293,5 @@ describe.each([
         expect(out).toBeLessThanOrEqual(state.downloads * size + cap)
       }
     }
-  })
+  }, 240_000)
 })

@@ -81,7 +81,7 @@ export const getRoute = downloadRoute(
 export const postRoute = downloadRoute(
   'post',
   'Download the file from the page',
-  "What the landing page's Download button sends; answers as `GET` does. Scanners follow links but do not submit forms. For a link with a password, the form's field `password` (`application/x-www-form-urlencoded`) carries it; the answer then sets a cookie scoped to this address that lets the same browser resume the download with a `Range` without the form.",
+  "What the landing page's Download button sends; answers as `GET` does. Scanners follow links but do not submit forms. For a link with a password, the form field `password` (`application/x-www-form-urlencoded`, or `multipart/form-data`) carries it; the answer then sets a cookie scoped to this address that lets the same browser resume the download with a `Range` without the form.",
 )
 
 /** Hono answers HEAD with the GET handler; this entry documents it. */

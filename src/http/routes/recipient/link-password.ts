@@ -21,19 +21,16 @@ export const PASSWORD_FIELD = 'password'
 export const RESUME_COOKIE = 'fuselink_resume'
 const RESUME_PROOF_TTL_S = 24 * 3600
 const FORM_LIMIT = 16 * 1024
-const URLENCODED = /^application\/x-www-form-urlencoded\b/i
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
-/** How a protected link was opened: with its password, or by the proof of a download started with it. */
-export type Unlocked = 'password' | 'proof'
-
-/** The password field of a posted form, read within a small bound; null when absent. */
+/** The password field of a posted form (urlencoded, as the page sends, or multipart, as `curl -F` does), read within a small bound; null when absent. */
 async function formPassword(c: Context): Promise<string | null> {
-  if (c.req.method !== 'POST' || !URLENCODED.test(c.req.header('content-type') ?? '')) return null
+  const type = c.req.header('content-type') ?? ''
+  if (c.req.method !== 'POST' || !FORM_TYPE.test(type)) return null
   const body = c.req.raw.body
   if (!body) return null
   const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
+  const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
     const { done, value } = await reader.read()
@@ -43,9 +40,13 @@ async function formPassword(c: Context): Promise<string | null> {
       await reader.cancel()
       throw new FuselinkError('payload_too_large', `Forms are limited to ${FORM_LIMIT} bytes.`)
     }
-    text += decoder.decode(value, { stream: true })
+    chunks.push(value)
   }
-  return new URLSearchParams(text + decoder.decode()).get(PASSWORD_FIELD)
+  const form = await new Response(new Blob(chunks), { headers: { 'content-type': type } }).formData().catch(() => {
+    throw new FuselinkError('invalid_request', 'The form could not be read.')
+  })
+  const password = form.get(PASSWORD_FIELD)
+  return typeof password === 'string' ? password : null
 }
 
 async function hasResumeProof(services: Services, c: Context, link: LinkRecord): Promise<boolean> {
