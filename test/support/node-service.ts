@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url'
 import { DeleteObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import Database from 'better-sqlite3'
 import type { SqlValue } from '../../src/adapters/sql'
+import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import { startVerifiedLocalS3, type VerifiedLocalS3 } from './sigv4-proxy'
+import { startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -68,7 +69,8 @@ export async function stopProcess(process: NodeProcess): Promise<void> {
 /** fuselink on Node with its SQLite file in a scratch dir, objects on disk or in s3rver. */
 export async function startNodeService(store: 'disk' | 's3', options: TargetOptions = {}): Promise<ServiceTarget> {
   const dataDir = scratchDir(`node-${store}`)
-  const s3: VerifiedLocalS3 | null = store === 's3' ? await startVerifiedLocalS3() : null
+  const verified = store === 's3' && options.verifySignatures !== false ? await startVerifiedLocalS3() : null
+  const s3: LocalS3 | null = verified ?? (store === 's3' ? await startLocalS3() : null)
   const port = await freePort()
   const adminKey = `test-admin-${Math.random().toString(36).slice(2)}-key`
   const env: Record<string, string> = {
@@ -97,7 +99,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     baseUrl: `http://127.0.0.1:${port}`,
     adminKey,
     pid: running.child.pid,
-    ...(s3 ? { signatures: s3.tally } : {}),
+    ...(verified ? { signatures: verified.tally } : {}),
     async putObject(key, body, contentType = 'application/octet-stream') {
       if (client && s3) {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))

@@ -49,6 +49,12 @@ export interface ServiceTarget {
 export interface TargetOptions {
   /** Extra settings (README, "Configuration"), e.g. RESUME_GRACE or RATE_LIMIT. */
   env?: Record<string, string>
+  /**
+   * S3 targets only: whether s3rver sits behind the SigV4-verifying proxy
+   * (test/support/sigv4-proxy.ts). On unless set to false, which only the
+   * bench does: the proxy buffers request bodies and adds a hop.
+   */
+  verifySignatures?: boolean
 }
 
 export type TargetFactory = (options?: TargetOptions) => Promise<ServiceTarget>

@@ -7,11 +7,12 @@ import { ConfigError } from '../../src/core/errors'
 import { readSettings } from '../../src/core/settings'
 import { makeSetupUrl } from '../../src/core/setup-link'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
+import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled, type WorkerOptions } from '../../tools/workerd/runtime'
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import { startVerifiedLocalS3, type VerifiedLocalS3 } from './sigv4-proxy'
+import { startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -32,7 +33,7 @@ export async function prepareLocalD1(persistDir: string): Promise<void> {
 }
 
 export interface WorkerServiceTarget extends ServiceTarget {
-  s3: VerifiedLocalS3
+  s3: LocalS3
   /** How long the last start took, from starting the runtime to the first answer (ms). */
   startupMs: number
   /** Of that, the first request: isolate, script, services, answer (ms). */
@@ -54,7 +55,8 @@ export interface WorkerServiceTarget extends ServiceTarget {
  * a setting unset, to test refusals).
  */
 export async function startWorkerService(options: TargetOptions = {}): Promise<WorkerServiceTarget> {
-  const s3 = await startVerifiedLocalS3()
+  const verified = options.verifySignatures === false ? null : await startVerifiedLocalS3()
+  const s3: LocalS3 = verified ?? (await startLocalS3())
   const persistDir = scratchDir('worker')
   await prepareLocalD1(persistDir)
   const port = await freePort()
@@ -101,7 +103,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     baseUrl,
     adminKey,
     s3,
-    signatures: s3.tally,
+    ...(verified ? { signatures: verified.tally } : {}),
     startupMs: running.startupMs,
     firstRequestMs: running.firstRequestMs,
     logs,
