@@ -10,7 +10,7 @@ import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import { startVerifiedLocalS3 } from './sigv4-proxy'
+import { assertNothingRefused, startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -153,6 +153,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       client?.destroy()
       await s3?.close()
       removeScratch(dataDir)
+      if (verified) assertNothingRefused(verified.tally)
     },
   }
   return target

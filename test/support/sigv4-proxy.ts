@@ -252,3 +252,10 @@ export async function startVerifiedLocalS3(options: LocalS3Options = {}): Promis
     },
   }
 }
+
+/** Fails a suite whose service sent storage a request the proxy refused (called as the target stops). */
+export function assertNothingRefused(tally: SignatureTally): void {
+  if (tally.refused.length > 0) {
+    throw new Error(`storage refused ${tally.refused.length} request(s) whose signature did not verify:\n${tally.refused.join('\n')}`)
+  }
+}

@@ -22,7 +22,8 @@ export interface ServiceTarget {
   /**
    * On an S3 target, what the SigV4-verifying proxy in front of s3rver has
    * verified and refused (test/support/sigv4-proxy.ts): every S3 request of
-   * the service and of these hooks goes through it.
+   * the service and of these hooks goes through it. `stop()` fails when it
+   * refused any.
    */
   signatures?: SignatureTally
   /** The process id of the server, where it is one process of its own (Node), for /proc figures. */

@@ -12,7 +12,7 @@ import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
-import { startVerifiedLocalS3 } from './sigv4-proxy'
+import { assertNothingRefused, startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -141,6 +141,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       client.destroy()
       await s3.close()
       removeScratch(persistDir)
+      if (verified) assertNothingRefused(verified.tally)
     },
   }
   return target
