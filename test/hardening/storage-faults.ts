@@ -42,6 +42,11 @@ export function defineStorageFaultsSuite(kind: TargetKind) {
     const transfers = (linkId: string) =>
       target.query<{ state: string; sent: number }>('SELECT state, sent FROM transfers WHERE link_id = ? ORDER BY created_at', [linkId])
 
+    async function until(probe: () => Promise<boolean>) {
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) if (await probe()) return
+      throw new Error('timed out')
+    }
+
     async function settled(linkId: string, count: number) {
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {
         const rows = await transfers(linkId)
@@ -65,6 +70,34 @@ export function defineStorageFaultsSuite(kind: TargetKind) {
         return { status: response.status, received, sha256: null, broken: true }
       }
     }
+
+    test('storage unreachable when a download starts: 503 storage_unavailable; dying before the first byte: a broken answer; neither counts nor holds anything', async () => {
+      const data = bytes(SIZE, 33)
+      const file = await api.upload('unreachable.bin', data)
+      const link = await api.issue(file.id, { maxDownloads: 1 })
+
+      storage.arm('reset', 0)
+      const refused = await fetch(link.downloadUrl)
+      expect(storage.fired).toBe(true)
+      expect(refused.status).toBe(503)
+      expect((await refused.json()).code).toBe('storage_unavailable')
+      expect((await api.link(link.id)).downloads).toBe(0)
+      expect(await transfers(link.id)).toEqual([])
+
+      // Storage's head arrived, then nothing: the answer is already under way
+      // (a streamed body is not read ahead), so it breaks; the count is undone.
+      storage.arm('cut', 0)
+      const broken = await download(link.downloadUrl).catch(() => ({ broken: true, received: 0 }))
+      expect(storage.fired).toBe(true)
+      expect(broken).toMatchObject({ broken: true, received: 0 })
+      await until(async () => (await transfers(link.id)).length === 0)
+      expect((await api.link(link.id)).downloads).toBe(0)
+
+      // The one download the link allows is still there.
+      const whole = await download(link.downloadUrl)
+      expect(whole).toMatchObject({ status: 200, received: SIZE, sha256: sha256(data), broken: false })
+      expect((await api.link(link.id)).downloads).toBe(1)
+    })
 
     for (const fault of ['cut', 'stall'] as const) {
       test(`storage that ${fault === 'cut' ? 'drops the connection' : 'stops sending'} after 1 MiB: the download breaks, is settled as cut, and the next one is whole`, async () => {

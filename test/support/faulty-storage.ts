@@ -1,15 +1,16 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
-export type StorageFault = 'cut' | 'stall'
+export type StorageFault = 'cut' | 'stall' | 'reset'
 
 /**
  * An S3 endpoint on loopback in front of another that fails on demand, as a
  * storage server dying or hanging mid-answer would: once armed, the next GET
  * of an object under `files/` that storage answers with a body is relayed for
  * `after` bytes of that body, then its connection is dropped (`cut`) or
- * simply stops sending while staying open (`stall`). Every other request is
- * relayed untouched.
+ * simply stops sending while staying open (`stall`); or that GET's
+ * connection is reset before any answer (`reset`, storage unreachable).
+ * Every other request is relayed untouched.
  */
 export interface FaultyStorage {
   endpoint: string
@@ -26,6 +27,12 @@ export async function startFaultyStorage(upstream: string): Promise<FaultyStorag
   let fired = false
 
   const relay = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (armed?.fault === 'reset' && incoming.method === 'GET' && /^\/[^/]+\/files\//.test(incoming.url ?? '')) {
+      armed = null
+      fired = true
+      incoming.socket.resetAndDestroy()
+      return
+    }
     const forwarded = request(
       { host: origin.hostname, port: origin.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (answer) => {
