@@ -235,8 +235,8 @@ export class MeteredBody {
     this.#storageWatch = undefined
     if (this.#finished) return
     const waited = this.#readingSince === 0 ? 0 : Date.now() - this.#readingSince
-    if (waited >= this.#stallMs) return this.#storageStalled()
-    this.#storageWatch = setTimeout(() => this.#checkStorage(), this.#stallMs - waited)
+    if (waited >= this.#stallMs) this.#storageStalled()
+    else this.#storageWatch = setTimeout(() => this.#checkStorage(), this.#stallMs - waited)
   }
 
   #storageStalled(): void {
