@@ -9,11 +9,20 @@ export type CreatedKey = Schemas['CreatedKey']
 export type CreatedUser = Schemas['CreatedUser']
 export type Owner = Schemas['Owner']
 export type Jwks = Schemas['Jwks']
+export type LinkEvent = Schemas['LinkEvent']
+export type Upload = Schemas['Upload']
+export type UploadPart = Schemas['UploadPart']
+export type Webhook = Schemas['Webhook']
+export type WebhookDelivery = Schemas['WebhookDelivery']
 
 /** The link part of `share`: everything `POST /api/v1/links` takes but the file. */
 export type LinkOptions = Omit<Operations['POST /api/v1/links']['body'], 'fileId'>
 export type FileListQuery = Operations['GET /api/v1/files']['query']
 export type LinkListQuery = Operations['GET /api/v1/links']['query']
+/** What `PATCH /api/v1/links/{id}` changes: expiry, download limit, file name, note. */
+export type LinkUpdate = Operations['PATCH /api/v1/links/{id}']['body']
+/** A page's size and position, as every list of the API takes them. */
+export type PageQuery = { limit?: number; cursor?: string }
 
 export interface ClientOptions {
   /** The service's base URL (its PUBLIC_URL), e.g. https://files.example.com. */
@@ -35,6 +44,9 @@ export interface UploadOptions {
 }
 
 export type ShareOptions = LinkOptions & UploadOptions
+
+/** How one part is sent: its progress and a way to stop it. */
+export type PartOptions = Pick<UploadOptions, 'onProgress' | 'signal'>
 
 /** What `share` made: the stored file and its link (with `url` to send and `downloadUrl` for programs). */
 export interface Shared {
@@ -99,6 +111,50 @@ export class FuselinkClient {
     revoke: (id: string) => this.call('DELETE /api/v1/links/{id}', { path: { id } }),
     /** Revokes the link a token (or a link URL's token) belongs to. */
     revokeToken: (token: string) => this.call('POST /api/v1/links/revoke', { body: { token } }),
+    /**
+     * Changes a link. A later expiry than its token carries issues a new token: the answer has
+     * `reissued: true` and the new `url` and `downloadUrl`; the old URL keeps its own expiry.
+     */
+    update: (id: string, body: LinkUpdate) => this.call('PATCH /api/v1/links/{id}', { path: { id }, body }),
+    /** The link's audit events, newest first. */
+    events: (id: string, query: PageQuery = {}) => this.call('GET /api/v1/links/{id}/events', { path: { id }, query }),
+    /** Every event of the link (following the cursor), newest first. */
+    allEvents: (id: string, query: Omit<PageQuery, 'cursor'> = {}) => this.#pages((cursor) => this.links.events(id, { ...query, cursor })),
+  }
+
+  /** Uploads in parts: resumable, for files larger than one request may carry (docs/uploads.md). */
+  readonly uploads = {
+    /** Starts an upload; the answer says the `partSize` and how many `parts` to send. */
+    create: (body: Operations['POST /api/v1/uploads']['body']) => this.call('POST /api/v1/uploads', { body }),
+    /** Sends part `n` (1 to `parts`); sending a part again replaces it. */
+    part: (id: string, n: number, body: Bytes, options: PartOptions = {}) =>
+      this.call('PUT /api/v1/uploads/{id}/parts/{n}', {
+        path: { id, n: String(n) },
+        body: options.onProgress ? withProgress(body, options.onProgress) : body,
+        contentType: 'application/octet-stream',
+        signal: options.signal,
+      }),
+    /** The upload as it stands: `received` names the parts the service holds. */
+    get: (id: string) => this.call('GET /api/v1/uploads/{id}', { path: { id } }),
+    /** Joins the parts into the file (with parts missing: `upload_incomplete`, naming them). */
+    complete: (id: string) => this.call('POST /api/v1/uploads/{id}/complete', { path: { id } }),
+    /** Abandons the upload; the service removes its parts. */
+    abort: (id: string) => this.call('DELETE /api/v1/uploads/{id}', { path: { id } }),
+  }
+
+  /** Signed deliveries about the owner's links and upload requests (docs/webhooks.md). */
+  readonly webhooks = {
+    /** The answer's `secret` (`whsec_…`) verifies deliveries; it is shown this once. */
+    create: (body: Operations['POST /api/v1/webhooks']['body']) => this.call('POST /api/v1/webhooks', { body }),
+    list: (query: PageQuery = {}) => this.call('GET /api/v1/webhooks', { query }),
+    /** Every webhook (following the cursor), newest first. */
+    all: (query: Omit<PageQuery, 'cursor'> = {}) => this.#pages((cursor) => this.webhooks.list({ ...query, cursor })),
+    /** Removes the webhook and every delivery queued for it. */
+    delete: (id: string) => this.call('DELETE /api/v1/webhooks/{id}', { path: { id } }),
+    /** Queues a `webhook.test` delivery now; the answer is that delivery. */
+    test: (id: string) => this.call('POST /api/v1/webhooks/{id}/test', { path: { id } }),
+    /** The webhook's recent deliveries: event, status, attempts, last answer. */
+    deliveries: (id: string, query: PageQuery = {}) => this.call('GET /api/v1/webhooks/{id}/deliveries', { path: { id }, query }),
   }
 
   readonly keys = {

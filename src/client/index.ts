@@ -13,13 +13,21 @@ export {
   FuselinkClient,
   type Jwks,
   type Link,
+  type LinkEvent,
   type LinkListQuery,
   type LinkOptions,
+  type LinkUpdate,
   type LinkWithAccess,
   type Owner,
+  type PageQuery,
+  type PartOptions,
   type Shared,
   type ShareOptions,
+  type Upload,
   type UploadOptions,
+  type UploadPart,
+  type Webhook,
+  type WebhookDelivery,
 } from './client'
 export { FuselinkApiError, FuselinkConnectionError, isProblem, type Problem } from './errors'
 export type { OnProgress, Progress } from './progress'

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { FuselinkError } from '../core/errors'
-import { keptAddress, keptUserAgent, type LinkEvent, type LinkEventType, linkEvent } from '../core/events/model'
+import { keptAddress, keptUserAgent, type LinkEvent, type LinkEventType, linkEvent, revokedEventId } from '../core/events/model'
 import type { DownloadObserver } from '../core/link/download'
 import type { Services } from './services'
 
@@ -14,6 +14,8 @@ import type { Services } from './services'
  */
 
 type Details = Partial<Pick<LinkEvent, 'id' | 'code' | 'bytes'>>
+
+const REVOCATIONS_PER_BATCH = 500
 
 /** An event of `c`'s request: its client's address (as EVENT_ADDRESS says) and User-Agent. */
 function requestEvent(services: Services, c: Context, linkId: string, type: LinkEventType, details: Details = {}): LinkEvent {
@@ -40,6 +42,22 @@ export function recordEvent(services: Services, c: Context, linkId: string, type
   services.defer(
     c,
     writeEvents(services, c, () => services.events.recordEvents([event])),
+  )
+}
+
+/** Records that these links were revoked (one `revoked` event per link, however often), off the response path. */
+export function recordRevocations(services: Services, c: Context, linkIds: readonly string[]): void {
+  if (linkIds.length === 0) return
+  const events = linkIds.map((id) => requestEvent(services, c, id, 'revoked', { id: revokedEventId(id) }))
+  services.defer(
+    c,
+    writeEvents(services, c, async () => {
+      let queued = 0
+      // A key may have issued many links: bounded batches, so that none holds the database long.
+      for (let i = 0; i < events.length; i += REVOCATIONS_PER_BATCH)
+        queued += await services.events.recordEvents(events.slice(i, i + REVOCATIONS_PER_BATCH))
+      return queued
+    }),
   )
 }
 

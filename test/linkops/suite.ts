@@ -250,6 +250,31 @@ export function defineLinkOpsSuite(kind: TargetKind) {
       expect(cut.bytes).toBeLessThan(size)
     })
 
+    it('records revoked for each link a key revoked when disabled, as a revoke by DELETE does', async () => {
+      const issuerKey = await api.json('POST', '/api/v1/keys', { json: { name: 'revoked-issuer', role: 'user' } }, 201)
+      const issuer = new Api(target, issuerKey.key)
+      const file = await issuer.upload('issued.bin', 'issued')
+      const issued = [await issuer.issue(file.id), await issuer.issue(file.id), await issuer.issue(file.id)]
+      const byDelete = await api.issue((await api.upload('by-delete.bin', 'd')).id)
+      const headers = { 'user-agent': 'revoker/2.0' }
+      expect((await api.request('DELETE', `/api/v1/links/${byDelete.id}`, { headers })).status).toBe(204)
+      expect((await api.request('DELETE', `/api/v1/keys/${issuerKey.id}?revokeLinks=true`, { headers })).status).toBe(204)
+      // Asked again, nothing more is revoked and no second event is written.
+      expect((await api.request('DELETE', `/api/v1/keys/${issuerKey.id}?revokeLinks=true`, { headers })).status).toBe(204)
+
+      const [reference] = await eventually(async () => ofType(await events(byDelete.id), 'revoked'), 15_000, 'the DELETE revocation')
+      const shape = (event: any) => ({ ...event, id: expect.any(String), at: expect.any(String) })
+      for (const link of issued) {
+        const revoked = await eventually(async () => ofType(await events(link.id), 'revoked'), 15_000, `${link.id} revoked`)
+        expect(revoked).toHaveLength(1)
+        expect(revoked[0]).toEqual(shape(reference))
+        expect(revoked[0].userAgent).toBe('revoker/2.0')
+        expect(Date.parse(revoked[0].at)).toBeGreaterThanOrEqual(Date.parse((await api.link(link.id)).revokedAt))
+      }
+      await sleep(500)
+      for (const link of issued) expect(ofType(await events(link.id), 'revoked')).toHaveLength(1)
+    })
+
     it('pages with the list shape, and refuses events of a link the caller cannot see', async () => {
       const file = await api.upload('pages.bin', 'p')
       const link = await api.issue(file.id)
@@ -344,6 +369,76 @@ export function defineLinkOpsSuite(kind: TargetKind) {
       expect((await owner.request('DELETE', `/api/v1/webhooks/${created.id}`)).status).toBe(204)
       expect((await owner.json('GET', '/api/v1/webhooks')).items).toEqual([])
       await problem(await owner.request('DELETE', `/api/v1/webhooks/${created.id}`), 404, 'not_found')
+    })
+
+    it('tells upload_request.file_received, signed, for a file in one request and one completed from parts', async () => {
+      const owner = await api.createKey('user', 'hooks-requests')
+      const created = await owner.json(
+        'POST',
+        '/api/v1/webhooks',
+        { json: { url: receiver.url('/received'), events: ['upload_request.file_received'] } },
+        201,
+      )
+      const request = await owner.json(
+        'POST',
+        '/api/v1/upload-requests',
+        { json: { expiresIn: '1h', maxFiles: 3, maxBytes: 100_000 } },
+        201,
+      )
+      const guest = new Api(target, request.token)
+      const note = await guest.upload('note — draft.txt', 'a note for you', 'text/plain')
+      const data = bytes(3000, 11)
+      const upload = await guest.json(
+        'POST',
+        '/api/v1/uploads',
+        { json: { name: 'scan.pdf', size: data.length, contentType: 'application/pdf' } },
+        201,
+      )
+      expect(upload.parts).toBe(1)
+      const part = await guest.request('PUT', `/api/v1/uploads/${upload.id}/parts/1`, {
+        body: data,
+        headers: { 'content-type': 'application/octet-stream' },
+      })
+      expect(part.status).toBe(200)
+      await part.arrayBuffer()
+      const scan = await guest.json('POST', `/api/v1/uploads/${upload.id}/complete`, {}, 201)
+      // A file the owner uploads with its own key is not received through a request.
+      await owner.upload('mine.txt', 'mine')
+
+      const about = (fileId: string) => () =>
+        receiver.ofType('upload_request.file_received').find((r) => JSON.parse(r.body).data.file.id === fileId)
+      const first = await eventually(about(note.id), 20_000, 'the one-request file')
+      const second = await eventually(about(scan.id), 20_000, 'the file from parts')
+      for (const delivery of [first, second]) {
+        expect(verifyStandardWebhook(created.secret, delivery)).toBe(true)
+        expect(delivery.headers['webhook-id']).toMatch(/\S/)
+      }
+      expect(JSON.parse(first.body).data).toEqual({
+        requestId: request.id,
+        file: { id: note.id, name: 'note — draft.txt', size: 14, sha256: note.sha256, contentType: 'text/plain' },
+        files: 1,
+        bytes: 14,
+        maxFiles: 3,
+        maxBytes: 100_000,
+      })
+      expect(JSON.parse(second.body).data).toEqual({
+        requestId: request.id,
+        file: { id: scan.id, name: 'scan.pdf', size: 3000, sha256: scan.sha256, contentType: 'application/pdf' },
+        files: 2,
+        bytes: 3014,
+        maxFiles: 3,
+        maxBytes: 100_000,
+      })
+      const deliveries = await eventually(
+        async () => {
+          const page = await owner.json('GET', `/api/v1/webhooks/${created.id}/deliveries`)
+          return page.items.length === 2 && page.items.every((d: any) => d.status === 'delivered') && page.items
+        },
+        20_000,
+        'two delivered',
+      )
+      expect(deliveries.map((d: any) => d.event)).toEqual(['upload_request.file_received', 'upload_request.file_received'])
+      expect(receiver.ofType('upload_request.file_received').filter((r) => verifyStandardWebhook(created.secret, r))).toHaveLength(2)
     })
 
     it('retries after the receiver answered 500, with the same message id', async () => {

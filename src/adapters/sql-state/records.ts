@@ -90,13 +90,20 @@ export class SqlRecordStore implements RecordStore {
     return owners
   }
 
-  async disableKey(id: string, at: number, options: { revokeLinks?: boolean } = {}): Promise<boolean> {
-    if ((await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) === null) return false
+  async disableKey(id: string, at: number, options: { revokeLinks?: boolean } = {}): Promise<{ revokedLinks: string[] } | null> {
+    if ((await this.db.first('SELECT 1 AS found FROM api_keys WHERE id = ?', [id])) === null) return null
     await this.db.batch([
       sql('UPDATE api_keys SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL', at, id),
       ...(options.revokeLinks ? [sql('UPDATE links SET revoked_at = ? WHERE issuer_key_id = ? AND revoked_at IS NULL', at, id)] : []),
     ])
-    return true
+    if (!options.revokeLinks) return { revokedLinks: [] }
+    // The links this step revoked carry its time. One revoked by someone else
+    // in the same millisecond is named too: its revoked event is the same one.
+    const revoked = await this.db.all<{ id: string }>('SELECT id FROM links WHERE issuer_key_id = ? AND revoked_at = ? ORDER BY id', [
+      id,
+      at,
+    ])
+    return { revokedLinks: revoked.map((row) => row.id) }
   }
 
   async insertFile(file: FileRecord): Promise<void> {

@@ -156,7 +156,7 @@ export class SqlStateStore extends SqlRecordStore implements StateStore {
     return this.#uploads.forgetParts(uploadId, numbers)
   }
 
-  finishUpload(uploadId: string, file: FileRecord): Promise<boolean> {
+  finishUpload(uploadId: string, file: FileRecord): Promise<{ queued: number } | null> {
     return this.#uploads.finishUpload(uploadId, file)
   }
 

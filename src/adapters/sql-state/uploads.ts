@@ -1,6 +1,7 @@
 import type { FileRecord, ReceivedPart, UploadRecord, UploadRequestRecord } from '../../core/model'
 import type { ListQuery, Page, UploadStore } from '../../core/ports'
 import { type SqlDatabase, type SqlValue, sql } from '../sql'
+import { fragment, queueForRequestOwners } from './outbox'
 import { pageAfter, toPage } from './pages'
 import { toUpload, toUploadRequest, UPLOAD_COLUMNS, UPLOAD_REQUEST_COLUMNS, type UploadRequestRow, type UploadRow } from './rows'
 
@@ -108,8 +109,8 @@ export class SqlUploadStore implements UploadStore {
     await this.db.batch(numbers.map((number) => sql('DELETE FROM upload_parts WHERE upload_id = ? AND number = ?', uploadId, number)))
   }
 
-  async finishUpload(uploadId: string, f: FileRecord): Promise<boolean> {
-    const [inserted] = await this.db.batch([
+  async finishUpload(uploadId: string, f: FileRecord): Promise<{ queued: number } | null> {
+    const [inserted, , queued = 0] = await this.db.batch([
       sql(
         `INSERT INTO files (id, owner_id, name, size, content_type, sha256, object_key, created_at, deleted_at, upload_request_id)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM uploads WHERE id = ?)`,
@@ -135,10 +136,27 @@ export class SqlUploadStore implements UploadStore {
         f.size,
         uploadId,
       ),
+      // Told with the request's counters as this file left them.
+      queueForRequestOwners({
+        event: 'upload_request.file_received',
+        key: fragment('?', `${f.id}-received`),
+        at: f.createdAt,
+        requests: fragment('r.id = (SELECT request_id FROM uploads WHERE id = ?)', uploadId),
+        data: fragment(
+          `json_object('requestId', r.id,
+             'file', json_object('id', ?, 'name', ?, 'size', CAST(? AS INTEGER), 'sha256', ?, 'contentType', ?),
+             'files', r.files, 'bytes', r.bytes, 'maxFiles', r.max_files, 'maxBytes', r.max_bytes)`,
+          f.id,
+          f.name,
+          f.size,
+          f.sha256,
+          f.contentType,
+        ),
+      }),
       sql('DELETE FROM upload_parts WHERE upload_id = ?', uploadId),
       sql('DELETE FROM uploads WHERE id = ?', uploadId),
     ])
-    return inserted === 1
+    return inserted === 1 ? { queued } : null
   }
 
   async setUploadHandle(uploadId: string, handle: string): Promise<boolean> {

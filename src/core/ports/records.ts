@@ -29,12 +29,12 @@ export interface RecordStore {
   /** Keys newest first; `ownerId` keeps the keys that owner owns. */
   listKeys(query: ListQuery): Promise<Page<KeyWithOwner>>
   /**
-   * Sets disabled_at once; false when there is no such key. With
+   * Sets disabled_at once; null when there is no such key. With
    * `revokeLinks`, every link the key issued is revoked in the same step
    * (again on a repeated call: a key disabled earlier can still have its
-   * links revoked).
+   * links revoked), and `revokedLinks` names the links this call revoked.
    */
-  disableKey(id: string, at: number, options?: { revokeLinks?: boolean }): Promise<boolean>
+  disableKey(id: string, at: number, options?: { revokeLinks?: boolean }): Promise<{ revokedLinks: string[] } | null>
   /** The owners among `ids` that the store knows (users and keys), by id (at most 100 ids). */
   getOwners(ids: readonly string[]): Promise<Map<string, Owner>>
   /** What to call an owner (files, links, keys): a user's username or a key's name; null when unknown. */

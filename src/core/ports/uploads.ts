@@ -26,10 +26,12 @@ export interface UploadStore {
   forgetParts(uploadId: string, numbers: number[]): Promise<void>
   /**
    * In one step: the file is recorded, the upload and its parts are dropped,
-   * and its request (if any) counts the file as received. False when the
-   * upload was already gone (completed or dropped by someone else).
+   * and its request (if any) counts the file as received and queues
+   * `upload_request.file_received` for its owner's webhooks that asked for
+   * it (`queued`: how many messages). Null when the upload was already gone
+   * (completed or dropped by someone else).
    */
-  finishUpload(uploadId: string, file: FileRecord): Promise<boolean>
+  finishUpload(uploadId: string, file: FileRecord): Promise<{ queued: number } | null>
   /** Drops an upload and gives back what it held of its request; false when it was already gone. */
   dropUpload(uploadId: string): Promise<boolean>
   /** Up to `limit` uploads to remove: their time ran out before `now`, or the request they came through was closed. */

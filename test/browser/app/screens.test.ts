@@ -13,9 +13,10 @@ import { throttleUploads } from './chromium'
 /*
  * Every screen people see, saved at desktop (1280×800) and phone (390×844)
  * width, light and dark, under test-artifacts/app/ for a person to look at:
- * the app's screens, the setup and invite pages, and the recipient page in
- * each of its states. Each screen is also checked for what a person would
- * notice first: no script error, nothing wider than the screen.
+ * the app's screens (the links list kept to one owner too), the setup and
+ * invite pages, and the recipient page in each of its states. Each screen
+ * is also checked for what a person would notice first: no script error,
+ * nothing wider than the screen.
  */
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'app')
@@ -28,6 +29,7 @@ const VARIANTS = [
 type Variant = (typeof VARIANTS)[number]
 
 const ADMIN = { username: 'ada', password: 'correct horse battery' }
+const OTHER = { username: 'carla', password: 'carla’s long passphrase' }
 const MESSAGE = 'Here are the signed minutes of Tuesday’s board meeting. The appendix is on page 12.\n\nThanks, Ada'
 
 describe('every screen, desktop and phone, light and dark (node+disk)', () => {
@@ -144,6 +146,21 @@ describe('every screen, desktop and phone, light and dark (node+disk)', () => {
     const message = await api.issue(minutes.id, { maxDownloads: 3, expiresIn: '7d', message: MESSAGE })
     const locked = await api.issue(minutes.id, { maxDownloads: 3, expiresIn: '7d', password: 'open sesame 2026' })
     const expired = await api.issue(report.id, { expiresIn: 1 })
+    // Another person's work, so that the lists name owners and offer to keep to one.
+    await admin.json('POST', '/api/v1/users', { json: { ...OTHER, role: 'user' } }, 201)
+    const other = await SessionClient.signIn(target, OTHER.username, OTHER.password)
+    for (const [name, size, type] of [
+      ['Kitchen plans – v3.pdf', 1_200_000, 'application/pdf'],
+      ['Tiles.jpg', 640_000, 'image/jpeg'],
+    ] as const) {
+      const file = await other.json(
+        'POST',
+        `/api/v1/files?name=${encodeURIComponent(name)}`,
+        { body: bytes(size, 8), headers: { 'content-type': type } },
+        201,
+      )
+      await other.json('POST', '/api/v1/links', { json: { fileId: file.id, expiresIn: '7d', maxDownloads: 5 } }, 201)
+    }
     Object.assign(links, {
       normal: normal.url,
       message: message.url,
@@ -191,6 +208,13 @@ describe('every screen, desktop and phone, light and dark (node+disk)', () => {
         if (screen !== 'account')
           await expect.poll(() => page.locator(`#${screen}-body tr`).count(), { timeout: 15_000 }).toBeGreaterThan(0)
         await shoot(page, variant, screen)
+        if (screen === 'links') {
+          // The admin keeps the list to one person's links.
+          await page.locator('#screen-links').getByLabel('Owner').selectOption({ label: OTHER.username })
+          await expect.poll(() => page.locator('#links-body tr').count(), { timeout: 15_000 }).toBe(2)
+          await shoot(page, variant, 'links-by-owner')
+          await page.locator('#screen-links').getByLabel('Owner').selectOption({ label: 'Everyone' })
+        }
       }
       await made.close()
       expect(errors).toEqual([])

@@ -154,18 +154,23 @@ export function register(app: RouteApp, services: Services) {
       if (hold) await services.state.dropUpload(hold.id)
       throw error
     }
+    let queued = 0
     try {
       if (!hold) {
         await services.state.insertFile(file)
-      } else if (!(await services.state.finishUpload(hold.id, file))) {
+      } else {
+        const finished = await services.state.finishUpload(hold.id, file)
         // The place it held was taken back meanwhile (the request was closed, or the upload outlived UPLOAD_TTL).
-        throw new FuselinkError('upload_request_closed', 'The upload request was closed while the file was arriving; it was not kept.')
+        if (!finished)
+          throw new FuselinkError('upload_request_closed', 'The upload request was closed while the file was arriving; it was not kept.')
+        queued = finished.queued
       }
     } catch (error) {
       // No record, no object: an object nothing points at would never be deleted.
       await services.objects.delete(objectKey).catch(() => {})
       throw error
     }
+    if (queued > 0) services.sendWebhooks(c)
     services.metrics.uploaded(file.size)
     return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${id}` })
   })

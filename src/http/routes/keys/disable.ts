@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
+import { recordRevocations } from '../../events'
 import { keyManager } from '../../middleware/auth'
 import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
@@ -29,7 +30,9 @@ export function register(app: RouteApp, services: Services) {
     const { revokeLinks } = c.req.valid('query')
     const key = owner === null ? null : await services.state.getKey(id)
     if (owner !== null && key?.owner?.id !== owner) throw new FuselinkError('not_found', 'No such key.')
-    if (!(await services.state.disableKey(id, services.clock.now(), { revokeLinks }))) throw new FuselinkError('not_found', 'No such key.')
+    const disabled = await services.state.disableKey(id, services.clock.now(), { revokeLinks })
+    if (!disabled) throw new FuselinkError('not_found', 'No such key.')
+    recordRevocations(services, c, disabled.revokedLinks)
     return c.body(null, 204)
   })
 }

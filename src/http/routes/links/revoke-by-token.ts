@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { revokedEventId } from '../../../core/events/model'
-import { recordEvent } from '../../events'
+import { recordRevocations } from '../../events'
 import { BEARER, CHANGE_PROBLEMS, jsonBody, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { RevokeBody } from '../../schemas/link'
@@ -27,7 +26,7 @@ export function register(app: RouteApp, services: Services) {
     const claims = await services.verifier.verify(c.req.valid('json').token)
     const target = await visibleLink(services, c.get('principal'), claims.jti)
     await services.state.revokeLink(target.link.id, services.clock.now())
-    recordEvent(services, c, target.link.id, 'revoked', { id: revokedEventId(target.link.id) })
+    recordRevocations(services, c, [target.link.id])
     return c.body(null, 204)
   })
 }

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { revokedEventId } from '../../../core/events/model'
-import { recordEvent } from '../../events'
+import { recordRevocations } from '../../events'
 import { BEARER, CHANGE_PROBLEMS, problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import { idParam } from '../../schemas/ids'
@@ -26,7 +25,7 @@ export function register(app: RouteApp, services: Services) {
   app.openapi(route, async (c) => {
     const { link } = await visibleLink(services, c.get('principal'), c.req.valid('param').id)
     await services.state.revokeLink(link.id, services.clock.now())
-    recordEvent(services, c, link.id, 'revoked', { id: revokedEventId(link.id) })
+    recordRevocations(services, c, [link.id])
     return c.body(null, 204)
   })
 }

@@ -21,6 +21,9 @@ export const PASSWORD_FIELD = 'password'
 export const RESUME_COOKIE = 'fuselink_resume'
 const RESUME_PROOF_TTL_S = 24 * 3600
 const FORM_LIMIT = 16 * 1024
+/** How a protected link was opened: with its password, or by the proof of a download started with it. */
+export type Unlocked = 'password' | 'proof'
+
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
 /** The password field of a posted form (urlencoded, as the page sends, or multipart, as `curl -F` does), read within a small bound; null when absent. */
@@ -30,7 +33,7 @@ async function formPassword(c: Context): Promise<string | null> {
   const body = c.req.raw.body
   if (!body) return null
   const reader = body.getReader()
-  const chunks: Uint8Array[] = []
+  const chunks: Uint8Array<ArrayBuffer>[] = []
   let size = 0
   for (;;) {
     const { done, value } = await reader.read()

@@ -100,7 +100,8 @@ export function register(app: RouteApp, services: Services) {
       deletedAt: null,
       uploadRequestId: upload.requestId,
     }
-    if (!(await services.state.finishUpload(upload.id, file))) {
+    const finished = await services.state.finishUpload(upload.id, file)
+    if (!finished) {
       // Completed at the same time by another call: its file is this one.
       const done = await services.state.getFile(upload.fileId)
       if (!done) throw new FuselinkError('not_found', 'No such upload.')
@@ -108,6 +109,7 @@ export function register(app: RouteApp, services: Services) {
         Location: `/api/v1/files/${done.id}`,
       })
     }
+    if (finished.queued > 0) services.sendWebhooks(c)
     services.metrics.uploaded(file.size)
     return c.json(fileJson(file, await ownerFor(services, c.get('principal'), file.ownerId)), 201, { Location: `/api/v1/files/${file.id}` })
   })

@@ -10,6 +10,10 @@ export function linksScreen() {
     html`<div class="toolbar">
 <label for="links-filter">Show</label>
 <select id="links-filter"><option value="active">Active links</option><option value="ended">Ended links</option><option value="all">All links</option></select>
+<span class="owner-filter" id="links-owner-bar" hidden>
+<label for="links-owner">Owner</label>
+<select id="links-owner"><option value="">Everyone</option></select>
+</span>
 </div>
 ${listTable('links', 'Links', ['File', 'Status', 'Downloads', 'Expires', 'Last download'])}`,
   )

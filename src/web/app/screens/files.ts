@@ -2,11 +2,12 @@ import { fileIconSvg } from '../../../core/ui/file-icon'
 import { fileKind } from '../../../core/ui/file-kind'
 import { humanSize, plural } from '../../../core/ui/human'
 import { all, call, sentence } from '../api'
-import { button, byId, fromMarkup, h } from '../dom'
+import { button, fromMarkup, h } from '../dom'
 import { confirmAction, toast } from '../feedback'
 import type { Link, StoredFile } from '../model'
 import { timeCell } from '../time'
 import { listParts, show, tableRow } from './list'
+import { ownerFilter } from './owner-filter'
 import type { ShareScreen } from './share'
 
 /*
@@ -16,17 +17,14 @@ import type { ShareScreen } from './share'
 
 export function mountFiles(share: ShareScreen) {
   const parts = listParts('files')
-  const ownerBar = byId('files-owner-bar')
-  const ownerSelect = byId<HTMLSelectElement>('files-owner')
+  const owners = ownerFilter('files', () => void load())
   let files: StoredFile[] = []
   let links: Link[] = []
 
   function render(): void {
-    const owner = ownerSelect.value
-    const shown = files.filter((file) => !owner || file.owner?.id === owner)
     show(
       parts,
-      shown.map((file) => fileRow(file)),
+      files.map((file) => fileRow(file)),
       h('span', {}, 'No files yet. ', h('a', { href: '#/share' }, 'Upload one'), ' to share it.'),
     )
   }
@@ -76,33 +74,16 @@ export function mountFiles(share: ShareScreen) {
     await load()
   }
 
-  function fillOwners(): void {
-    const owners = new Map(files.filter((file) => file.owner).map((file) => [file.owner!.id, file.owner!.name]))
-    ownerBar.hidden = owners.size < 2 && !ownerSelect.value
-    const chosen = ownerSelect.value
-    ownerSelect.replaceChildren(
-      h('option', { value: '' }, 'Everyone'),
-      ...[...owners]
-        .sort((a, b) => a[1].localeCompare(b[1]))
-        .map(([id, name]) => h('option', { value: id, selected: id === chosen }, name)),
-    )
-  }
-
   async function load(): Promise<void> {
     parts.error.textContent = ''
     try {
-      const owner = ownerSelect.value
-      ;[files, links] = await Promise.all([
-        all<StoredFile>(`api/v1/files${owner ? `?owner=${encodeURIComponent(owner)}` : ''}`),
-        all<Link>('api/v1/links'),
-      ])
-      if (!owner) fillOwners()
+      ;[files, links] = await Promise.all([all<StoredFile>(`api/v1/files${owners.query()}`), all<Link>('api/v1/links')])
+      if (!owners.chosen) owners.offer(files)
       render()
     } catch (error) {
       parts.error.textContent = sentence(error)
     }
   }
 
-  ownerSelect.addEventListener('change', () => void load())
   return { show: load }
 }

@@ -7,12 +7,13 @@ import { confirmAction, showQr, toast } from '../feedback'
 import type { Link, StoredFile } from '../model'
 import { timeCell } from '../time'
 import { type ListParts, listParts, show, tableRow } from './list'
+import { ownerFilter } from './owner-filter'
 import type { ShareScreen } from './share'
 
 /*
  * Links: status, downloads used and left, expiry, last download; copy, QR,
- * change (a new link with new settings replaces the old one until links can
- * be changed in place) and revoke.
+ * change and revoke. Admins see everyone's links, and whose each is; they
+ * can keep to one owner.
  */
 
 const STATUS: Record<Link['status'] | 'scheduled', { label: string; tone: string }> = {
@@ -45,6 +46,7 @@ function downloadsCell(link: Link): HTMLElement {
 export function mountLinks(share: ShareScreen) {
   const parts: ListParts = listParts('links')
   const filter = byId<HTMLSelectElement>('links-filter')
+  const owners = ownerFilter('links', () => void load())
   let links: Link[] = []
   let files = new Map<string, StoredFile>()
 
@@ -95,7 +97,11 @@ export function mountLinks(share: ShareScreen) {
             'span',
             {},
             h('span', { class: 'file-name' }, name),
-            h('span', { class: 'at muted' }, link.owner ? `by ${link.owner.name}` : link.passwordProtected ? 'Password protected' : ''),
+            h(
+              'span',
+              { class: 'at muted' },
+              [link.owner ? `by ${link.owner.name}` : '', link.passwordProtected ? 'Password protected' : ''].filter(Boolean).join(' · '),
+            ),
           ),
         ),
         statusBadge(link),
@@ -144,9 +150,10 @@ export function mountLinks(share: ShareScreen) {
   async function load(): Promise<void> {
     parts.error.textContent = ''
     try {
-      const [linkList, fileList] = await Promise.all([all<Link>('api/v1/links'), all<StoredFile>('api/v1/files')])
+      const [linkList, fileList] = await Promise.all([all<Link>(`api/v1/links${owners.query()}`), all<StoredFile>('api/v1/files')])
       links = linkList
       files = new Map(fileList.map((file) => [file.id, file]))
+      if (!owners.chosen) owners.offer(links)
       render()
     } catch (error) {
       parts.error.textContent = sentence(error)

@@ -1,0 +1,4 @@
+import { nodeDisk } from '../../support/node-service'
+import { ownerFilterSuite } from './owners'
+
+ownerFilterSuite(nodeDisk)

@@ -1,0 +1,4 @@
+import { nodeDisk } from '../support/node-service'
+import { defineClientSuite } from './suite'
+
+defineClientSuite(nodeDisk)
