@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
@@ -22,6 +22,18 @@ export const tempDir = (name: string): string => scratchDir(`bench-${name}`)
 /** Kills `child` with the others when the bench exits. */
 export function track(child: ChildProcess): void {
   children.push(child)
+}
+
+/**
+ * This repository at `revision`, unpacked into a directory of the run with
+ * this checkout's node_modules: another version to start beside this one
+ * (`startServer`'s `root`), for an A/B in one run.
+ */
+export function checkout(revision: string): string {
+  const dir = tempDir(`revision-${revision.replace(/[^\w-]/g, '_')}`)
+  execFileSync('sh', ['-c', 'git archive --format=tar "$1" | tar -x -C "$2"', 'sh', revision, dir], { cwd: ROOT })
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  return dir
 }
 
 export function cleanupAll(): void {
@@ -92,6 +104,8 @@ export interface ServerOptions {
   profileInterval?: number
   /** `npm start`'s compiled entry (the default), or the TypeScript sources through tsx. */
   entry?: 'compiled' | 'source'
+  /** The checkout to run (default: this one); bench/s3-stream.ts runs another version beside it. */
+  root?: string
 }
 
 /** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
@@ -121,6 +135,7 @@ export async function startServer(name: string, options: ServerOptions): Promise
     },
     /listening on/,
     options.entry,
+    options.root,
   )
   const startupMs = performance.now() - started
   children.push(running.child)

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { sha256Hex } from './sha256'
 
 // AWS Signature Version 4 for S3 requests without a body, as AWS documents it
 // ("Create a signed AWS API request"); test/adapters/s3-signer.test.ts holds
@@ -20,7 +21,6 @@ export function uriEncode(text: string, keepSlash: boolean): string {
 }
 
 const hmac = (key: string | Uint8Array, data: string): Uint8Array => createHmac('sha256', key).update(data).digest()
-const sha256Hex = (data: string): string => createHash('sha256').update(data).digest('hex')
 
 /** `20260102T030405Z` and `20260102` for a time. */
 function stamps(at: Date): { amzDate: string; day: string } {

@@ -34,6 +34,8 @@ export interface Services {
   uploadLimiter: FailureLimiter
   /** SHA-256 (hex) of the bootstrap ADMIN_API_KEY. */
   adminKeyHash: string
+  /** SHA-256 (hex) of a secret (an API key, the metrics token), synchronously: what is stored and compared of a key. */
+  hashSecret(secret: string): string
   /** The caller's address, for the failure limiter. */
   clientAddress(c: Context): string
   /** Keeps bookkeeping alive after the response is sent (Workers: waitUntil). */

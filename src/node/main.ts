@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
+import { sha256Hex } from '../adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
+import { syncSigner } from '../adapters/token-signer'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
 import type { S3Settings } from '../core/config'
@@ -24,6 +26,7 @@ import { assembleServices } from '../http/services'
 import { loadAdminKeyHash, loadKeyRing } from './bootstrap'
 import { readNodeConfig } from './config'
 import { directBodies } from './direct-bodies'
+import { linesPerTurn } from './log-lines'
 import { applyMigrations } from './migrate'
 import { PendingWork, stopGracefully } from './shutdown'
 import { exitOnStartupFailure, listenFailure } from './startup-failure'
@@ -31,7 +34,10 @@ import { answerBeforeBody } from './unread-bodies'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 
-const log = jsonLogger((line) => process.stderr.write(`${line}\n`), { secrets: secretValues(process.env) })
+const log = jsonLogger(
+  linesPerTurn((text) => process.stderr.write(text)),
+  { secrets: secretValues(process.env) },
+)
 
 /** Timers that never keep the process alive by themselves. */
 const unrefTimer: SetTimer = (run, ms) => {
@@ -66,7 +72,8 @@ async function main(): Promise<void> {
   const config = readNodeConfig(process.env)
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const keys = await loadKeyRing({ ...config, dataDir })
+  const ring = await loadKeyRing({ ...config, dataDir })
+  const keys = { ...ring, signing: { ...ring.signing, sign: syncSigner(ring.signing) } }
 
   const databasePath = join(dataDir, 'fuselink.db')
   const database = new SqliteDatabase(databasePath)
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
     objects,
     keys,
     adminKeyHash,
+    hashSecret: sha256Hex,
     clientAddress: (c) => getConnInfo(c).remote.address ?? 'unknown',
     defer: (_c, work) => pending.track(work.catch((error) => log('bookkeeping failed', { error: String(error) }))),
     events: new SqlEventStore(database),

@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
 import { D1SqlDatabase } from '../adapters/d1-database'
 import { S3ObjectStore } from '../adapters/s3-store'
+import { sha256Hex } from '../adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { FetchWebhookTransport } from '../adapters/webhook-fetch'
 import { systemClock } from '../core/clock'
-import { hex, sha256Hex } from '../core/encoding'
+import { hex } from '../core/encoding'
 import { jsonLogger, type Log } from '../core/log'
 import { type SettingSource, secretValues } from '../core/settings'
 import { buildKeyRing } from '../core/token/keys'
@@ -74,7 +75,8 @@ export async function buildServices(env: Env): Promise<WorkerRuntime> {
     state: new SqlStateStore(db),
     objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, sha256: digestStream })),
     keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
-    adminKeyHash: await sha256Hex(settings.adminApiKey),
+    adminKeyHash: sha256Hex(settings.adminApiKey),
+    hashSecret: sha256Hex,
     // Set by Cloudflare's edge (and by the local runtime); a client cannot forge it there.
     clientAddress: (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown',
     // A download's bookkeeping runs when its stream ends, after the response

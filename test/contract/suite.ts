@@ -803,6 +803,29 @@ export function defineContractSuite(kind: TargetKind) {
       }
     })
 
+    it('bounds a JSON body sent in chunks, without a Content-Length, as it is read (413 past 64 KiB)', async () => {
+      const file = await api.upload('chunked.bin', bytes(64))
+      const chunked = (text: string) => {
+        const encoded = new TextEncoder().encode(text)
+        const step = Math.ceil(encoded.byteLength / 3)
+        return new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < encoded.byteLength; at += step) controller.enqueue(encoded.subarray(at, at + step))
+            controller.close()
+          },
+        })
+      }
+      const headers = { 'content-type': 'application/json' }
+      const issued = await api.request('POST', '/api/v1/links', {
+        body: chunked(JSON.stringify({ fileId: file.id, expiresIn: 3600 })),
+        headers,
+      })
+      expect(issued.status).toBe(201)
+      expect((await issued.json()).fileId).toBe(file.id)
+      const oversized = chunked(JSON.stringify({ fileId: file.id, expiresIn: 3600, note: 'x'.repeat(64 * 1024) }))
+      await problem(await api.request('POST', '/api/v1/links', { body: oversized, headers }), 413, 'payload_too_large')
+    })
+
     it("serves a readable reference at /api/docs: every operation, under the pages' CSP, nothing from elsewhere", async () => {
       const response = await fetch(`${target.baseUrl}/api/docs`)
       expect(response.status).toBe(200)

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DiskObjectStore } from '../../src/adapters/disk-store'
+import { sha256Hex } from '../../src/adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../../src/adapters/sql-state'
 import { SqliteDatabase } from '../../src/adapters/sqlite-database'
 import { NodeWebhookTransport } from '../../src/adapters/webhook-node'
 import type { Clock } from '../../src/core/clock'
-import { sha256Hex } from '../../src/core/encoding'
 import { buildKeyRing, generateSigningJwk } from '../../src/core/token/keys'
 import { WebhookDispatcher } from '../../src/core/webhooks/dispatcher'
 import { createApp } from '../../src/http/app'
@@ -45,7 +45,8 @@ export async function inProcessApp(env: Record<string, string> = {}, options: { 
     state: new SqlStateStore(database),
     objects: new DiskObjectStore(join(dir, 'objects')),
     keys: await buildKeyRing(JSON.stringify(await generateSigningJwk()), null),
-    adminKeyHash: await sha256Hex(adminKey),
+    adminKeyHash: sha256Hex(adminKey),
+    hashSecret: sha256Hex,
     clientAddress: () => '127.0.0.1',
     defer: (_c, work) => void work.catch(() => {}),
     events: new SqlEventStore(database),

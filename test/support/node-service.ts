@@ -26,16 +26,18 @@ export interface NodeProcess {
  * Runs the real Node entry exactly as `npm start` does (scripts/start.mjs: the
  * compiled src/node/main.ts), and waits until it listens. `source` runs the
  * TypeScript through tsx instead, as `npm start` once did: what the bench
- * compares, and what CPU profiles read best (one file per module).
+ * compares, and what CPU profiles read best (one file per module). `root` is
+ * another checkout to run (the bench's A/B of two versions).
  */
 export async function spawnNodeEntry(
   env: Record<string, string>,
   waitFor = /listening on/,
   entry: 'compiled' | 'source' = 'compiled',
+  root = ROOT,
 ): Promise<NodeProcess> {
-  const args = entry === 'compiled' ? [join(ROOT, 'scripts/start.mjs')] : ['--import', 'tsx', join(ROOT, 'src/node/main.ts')]
+  const args = entry === 'compiled' ? [join(root, 'scripts/start.mjs')] : ['--import', 'tsx', join(root, 'src/node/main.ts')]
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

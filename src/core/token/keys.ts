@@ -17,7 +17,16 @@ export interface VerifyKey {
 
 export interface KeyRing {
   /** Signs every new token. */
-  signing: VerifyKey & { signingKey: CryptoKey | Uint8Array }
+  signing: VerifyKey & {
+    signingKey: CryptoKey | Uint8Array
+    /**
+     * The same key as a synchronous signer of a JWS signing input, where the
+     * runtime has one (Node: node:crypto, src/adapters/token-signer.ts):
+     * WebCrypto signs asynchronously, on Node a hop to the thread pool that
+     * costs more than the signature itself (docs/performance.md).
+     */
+    sign?: (input: Uint8Array) => Uint8Array
+  }
   /** Every key that may verify a token, the signing key included, by `kid`. */
   verify: ReadonlyMap<string, VerifyKey>
   algorithms: TokenAlgorithm[]

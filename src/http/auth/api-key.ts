@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { sha256Hex, timingSafeEqual } from '../../core/encoding'
+import { timingSafeEqual } from '../../core/encoding'
 import type { Principal } from '../../core/model'
 import { bearerCredential } from './bearer'
 import type { Authenticator } from './chain'
@@ -22,7 +22,7 @@ export const apiKeyAuthenticator: Authenticator = {
   async authenticate(c, services) {
     const token = bearerToken(c)
     if (token === null) return null
-    const hash = await sha256Hex(token)
+    const hash = services.hashSecret(token)
     let principal: Principal | null = null
     if (timingSafeEqual(hash, services.adminKeyHash)) {
       principal = { kind: 'api_key', id: BOOTSTRAP_KEY_ID, name: BOOTSTRAP_KEY_NAME, role: 'admin', userId: null }

@@ -1,5 +1,4 @@
 import { createRoute } from '@hono/zod-openapi'
-import { sha256Hex } from '../../../core/encoding'
 import { FuselinkError } from '../../../core/errors'
 import { newApiKeySecret, newId } from '../../../core/ids'
 import { type KeyOwner, userOf } from '../../../core/model'
@@ -38,7 +37,7 @@ export function register(app: RouteApp, services: Services) {
       id,
       name,
       role,
-      hash: await sha256Hex(secret),
+      hash: services.hashSecret(secret),
       owner,
       createdAt: services.clock.now(),
       disabledAt: null,

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { sha256Hex, timingSafeEqual } from '../../../core/encoding'
+import { timingSafeEqual } from '../../../core/encoding'
 import { FuselinkError } from '../../../core/errors'
 import { bearerCredential } from '../../auth/bearer'
 import { problems } from '../../openapi/parts'
@@ -32,12 +32,12 @@ export const route = createRoute({
 export function register(app: RouteApp, services: Services) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'metricsToken', METRICS_TOKEN_SCHEME)
   const { metricsToken } = services.config
-  const expected = metricsToken === null ? null : sha256Hex(metricsToken)
+  const expected = metricsToken === null ? null : services.hashSecret(metricsToken)
   app.openapi(route, async (c) => {
     if (expected === null) throw new FuselinkError('not_found', 'There is nothing at this address.')
     const credential = bearerCredential(c.req.header('authorization'))
     // Hashes compared, so the comparison takes the same time whatever the credential's length.
-    if (credential === null || !timingSafeEqual(await sha256Hex(credential), await expected)) {
+    if (credential === null || !timingSafeEqual(services.hashSecret(credential), expected)) {
       if (services.limiter.fail(services.clientAddress(c))) throw new FuselinkError('rate_limited')
       throw new FuselinkError('unauthorized', 'GET /metrics needs the METRICS_TOKEN as a bearer credential.')
     }
