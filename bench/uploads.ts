@@ -8,9 +8,9 @@
  * For each target: the file (deterministic bytes, written to a scratch
  * directory) is sent in parts, `--parallel` at once, each streamed from disk;
  * then completed. Reported: wall time and MB/s of the parts, the time of
- * `complete` (the join and the SHA-256), and on Node the server's peak RSS,
- * sampled from /proc while the upload runs (the baseline before it beside
- * it). The file's sha256 is checked against the one computed here. On Node
+ * `complete` (the join and the SHA-256), and the server's peak RSS (on the
+ * Worker, workerd's), sampled from /proc while the upload runs (the baseline
+ * before it beside it). The file's sha256 is checked against the one computed here. On Node
  * the same file then goes in one request (POST /api/v1/files) for
  * comparison; the Worker's edge refuses bodies over 100 MB, so there it goes
  * only in parts. s3rver runs in this process on node+s3 (its CPU is not the
@@ -27,7 +27,7 @@ import type { ServiceTarget, TargetKind } from '../test/support/target'
 import { worker } from '../test/support/worker-service'
 import { writeDeterministicFile } from './lib/data'
 import { uploadFile } from './lib/http'
-import { memory, sampleRss } from './lib/proc'
+import { descendantsNamed, memory, sampleRss } from './lib/proc'
 import { cleanupAll, tempDir } from './lib/processes'
 
 const MiB = 1024 * 1024
@@ -86,7 +86,8 @@ function expectStatus(answer: Answer, status: number, what: string): any {
   return JSON.parse(answer.text)
 }
 
-async function chunked(target: ServiceTarget, file: string, name: string) {
+/** Sends `file` in parts and completes it; `onPartsSent` runs between the two. */
+async function chunked(target: ServiceTarget, file: string, name: string, onPartsSent: () => void) {
   const started = performance.now()
   const upload = expectStatus(await call(target, 'POST', '/api/v1/uploads', { name, size: SIZE }), 201, 'create')
   const queue = Array.from({ length: upload.parts }, (_, i) => i + 1)
@@ -108,6 +109,7 @@ async function chunked(target: ServiceTarget, file: string, name: string) {
   }
   await Promise.all(Array.from({ length: PARALLEL }, sendParts))
   const partsDone = performance.now()
+  onPartsSent()
   const stored = expectStatus(await call(target, 'POST', `/api/v1/uploads/${upload.id}/complete`), 201, 'complete')
   const done = performance.now()
   return {
@@ -120,23 +122,35 @@ async function chunked(target: ServiceTarget, file: string, name: string) {
   }
 }
 
+/** The one process found, or none when there are several (whose RSS alone would mislead). */
+function onlyOne(pids: number[]): number | undefined {
+  return pids.length === 1 ? pids[0] : undefined
+}
+
 const mb = (bytes: number) => (bytes / 1e6).toFixed(0)
 const rate = (ms: number) => (SIZE / 1e6 / (ms / 1000)).toFixed(1)
 
 async function measure(kind: TargetKind, file: string, sha256: string): Promise<void> {
   const target = await kind.start({ env: { RATE_LIMIT: '0', MAX_UPLOAD_BYTES: String(8 * 1024 * MiB) }, verifySignatures: false })
   try {
-    const pid = target.pid
+    const pid = target.pid ?? (kind.runtime === 'workers' ? onlyOne(descendantsNamed('workerd')) : undefined)
     const baseline = pid ? memory(pid).rss : NaN
-    const sampler = pid ? sampleRss(pid, 20) : null
-    const result = await chunked(target, file, `chunked-${kind.name}.bin`)
-    const peak = sampler?.stop().peakRss ?? NaN
+    // The peak while parts arrive, and while `complete` joins and hashes them.
+    let sampler = pid ? sampleRss(pid, 20) : null
+    let partsPeak = NaN
+    const result = await chunked(target, file, `chunked-${kind.name}.bin`, () => {
+      partsPeak = sampler?.stop().peakRss ?? NaN
+      sampler = pid ? sampleRss(pid, 20) : null
+    })
+    const completePeak = sampler?.stop().peakRss ?? NaN
     if (result.stored.size !== SIZE || result.stored.sha256 !== sha256) throw new Error(`${kind.name}: the stored file differs`)
     console.log(
       `${kind.name} in parts: ${mb(SIZE)} MB, ${result.parts} parts of ${result.partSize / MiB} MiB, ${PARALLEL} in flight; ` +
         `parts ${(result.partsMs / 1000).toFixed(1)} s (${rate(result.partsMs)} MB/s), complete ${(result.completeMs / 1000).toFixed(1)} s, ` +
         `total ${(result.totalMs / 1000).toFixed(1)} s (${rate(result.totalMs)} MB/s)` +
-        (pid ? `; server RSS ${mb(baseline)} MB before, peak ${mb(peak)} MB` : ''),
+        (pid
+          ? `; server RSS ${mb(baseline)} MB before, peak ${mb(partsPeak)} MB during the parts, ${mb(completePeak)} MB during complete`
+          : ''),
     )
     if (kind.runtime === 'node' && pid) {
       const before = memory(pid).rss

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux build that matters. */
 const CLOCK_TICKS_PER_SECOND = 100
@@ -65,4 +65,27 @@ export function sampleRss(pid: number, everyMs = 5): RssSampler {
       return { samples, peakRss, maxGapMs }
     },
   }
+}
+
+/** Processes under `root` (its children, theirs, and so on) whose command name is `name`, e.g. the workerd Miniflare starts. */
+export function descendantsNamed(name: string, root = process.pid): number[] {
+  const parent = new Map<number, number>()
+  const command = new Map<number, string>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const close = stat.lastIndexOf(')')
+      command.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close))
+      // After the name: state, then the parent's pid.
+      parent.set(Number(entry), Number(stat.slice(close + 2).split(' ')[1]))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const isUnder = (pid: number) => {
+    for (let up = parent.get(pid); up !== undefined && up > 1; up = parent.get(up)) if (up === root) return true
+    return false
+  }
+  return [...command].filter(([pid, comm]) => comm === name && isUnder(pid)).map(([pid]) => pid)
 }

@@ -66,12 +66,16 @@ function streamOf(stored: StoredObject): ReadableStream<Uint8Array> {
   })
 }
 
-/** SHA-256 (hex) of a stream, with node:crypto: what both runtimes have. */
-async function sha256Of(body: ReadableStream<Uint8Array>): Promise<string> {
+/** SHA-256 (hex) and length of a stream, with node:crypto: what both runtimes have. */
+async function digestOf(body: ReadableStream<Uint8Array>): Promise<PutResult> {
   const hash = createHash('sha256')
+  let size = 0
   const reader = body.getReader()
-  for (let next = await reader.read(); !next.done; next = await reader.read()) hash.update(next.value)
-  return hash.digest('hex')
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    hash.update(next.value)
+    size += next.value.byteLength
+  }
+  return { size, sha256: hash.digest('hex') }
 }
 
 /** What differs between the runtimes in how the SDK is handed a stream, and how one is best hashed. */
@@ -82,8 +86,8 @@ export interface S3StreamOptions {
    * the web stream itself. Given the exact length the body must have.
    */
   requestBody?(body: ReadableStream<Uint8Array>, length: number): unknown
-  /** SHA-256 (hex) of an object's body as it is read back (docs/uploads.md, "Hashing"). */
-  sha256?(body: ReadableStream<Uint8Array>): Promise<string>
+  /** SHA-256 (hex) and length of an object's body as it is read back (docs/uploads.md, "Hashing"). */
+  digest?(body: ReadableStream<Uint8Array>): Promise<PutResult>
 }
 
 /**
@@ -96,11 +100,11 @@ export class S3ObjectStore implements ObjectStore {
   readonly #bucket: string
   readonly #reader: S3ObjectReader
   readonly #requestBody: (body: ReadableStream<Uint8Array>, length: number) => unknown
-  readonly #sha256: (body: ReadableStream<Uint8Array>) => Promise<string>
+  readonly #digest: (body: ReadableStream<Uint8Array>) => Promise<PutResult>
 
   constructor(settings: S3Settings, options: S3StreamOptions = {}, transport: S3Transport = fetchTransport) {
     this.#requestBody = options.requestBody ?? ((body) => body)
-    this.#sha256 = options.sha256 ?? sha256Of
+    this.#digest = options.digest ?? digestOf
     this.#bucket = settings.bucket
     this.#client = new S3Client({
       region: settings.region,
@@ -264,18 +268,9 @@ export class S3ObjectStore implements ObjectStore {
       await this.#complete(key, handle, parts)
     }
     // S3 does not give the SHA-256 of a joined object: it is read back once
-    // and hashed as it streams (docs/uploads.md, "Hashing").
-    let size = 0
-    const counted = streamOf(await this.#reader.get(key)).pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          size += chunk.byteLength
-          controller.enqueue(chunk)
-        },
-      }),
-    )
-    const sha256 = await this.#sha256(counted)
-    return { size, sha256 }
+    // and hashed as it streams (docs/uploads.md, "Hashing"), straight into
+    // the hash, which counts the bytes too.
+    return this.#digest(streamOf(await this.#reader.get(key)))
   }
 
   async #complete(key: string, handle: string, parts: StoredPart[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Operations, Schemas } from './api.generated'
+import { ONE_REQUEST_MAX, type PartsOptions, uploadInParts } from './parts'
 import { type OnProgress, withProgress } from './progress'
 import { type Bytes, type CallInput, type Connection, call, type OperationKey } from './request'
 
@@ -43,6 +44,13 @@ export interface UploadOptions {
   signal?: AbortSignal
 }
 
+export interface PartsUploadOptions extends UploadOptions {
+  /** Parts in flight at once, 1 to 8 (default 3). */
+  concurrency?: PartsOptions['concurrency']
+  /** How often one part is sent again after a dropped connection, 408, 429 or 5xx (default 5). */
+  retries?: PartsOptions['retries']
+}
+
 export type ShareOptions = LinkOptions & UploadOptions
 
 /** How one part is sent: its progress and a way to stop it. */
@@ -83,9 +91,7 @@ export class FuselinkClient {
   readonly files = {
     /** Uploads a file in one request (streamed; never held whole by the service). */
     upload: (body: Bytes, options: UploadOptions = {}): Promise<FileInfo> => {
-      const name = options.name ?? (body as { name?: unknown }).name
-      if (typeof name !== 'string' || name === '') throw new TypeError('upload: give the file a name (options.name)')
-      const contentType = options.contentType || (body instanceof Blob && body.type) || 'application/octet-stream'
+      const { name, contentType } = described(body, options)
       return this.call('POST /api/v1/files', {
         query: { name },
         body: options.onProgress ? withProgress(body, options.onProgress) : body,
@@ -93,6 +99,13 @@ export class FuselinkClient {
         signal: options.signal,
       })
     },
+    /**
+     * Uploads a file in parts (`/api/v1/uploads`): a few at a time, each sent
+     * again on its own when the connection drops, so a large file survives a
+     * flaky network and passes the edge's request size limit.
+     */
+    uploadInParts: (file: Blob, options: PartsUploadOptions = {}): Promise<FileInfo> =>
+      uploadInParts(this.#connection, file, { ...options, ...described(file, options) }),
     /** Admin only: registers an object already in the bucket. */
     import: (body: Operations['POST /api/v1/files/import']['body']) => this.call('POST /api/v1/files/import', { body }),
     list: (query: FileListQuery = {}) => this.call('GET /api/v1/files', { query }),
@@ -187,10 +200,14 @@ export class FuselinkClient {
     return this.call('GET /healthz', {})
   }
 
-  /** Uploads a file and issues a link to it, in one call. */
+  /** Uploads a file (a Blob over 5 MiB in parts, anything else in one request) and issues a link to it. */
   async share(body: Bytes, options: ShareOptions): Promise<Shared> {
     const { name, contentType, onProgress, signal, ...link } = options
-    const file = await this.files.upload(body, { name, contentType, onProgress, signal })
+    const upload = { name, contentType, onProgress, signal }
+    const file =
+      body instanceof Blob && body.size > ONE_REQUEST_MAX
+        ? await this.files.uploadInParts(body, upload)
+        : await this.files.upload(body, upload)
     return { file, link: await this.links.create({ ...link, fileId: file.id }) }
   }
 
@@ -202,4 +219,11 @@ export class FuselinkClient {
       cursor = next.nextCursor ?? undefined
     } while (cursor !== undefined)
   }
+}
+
+/** A file's name (from options, else the File's own) and media type (from options, else the Blob's, else octet-stream). */
+function described(body: Bytes, options: UploadOptions): { name: string; contentType: string } {
+  const name = options.name ?? (body as { name?: unknown }).name
+  if (typeof name !== 'string' || name === '') throw new TypeError('upload: give the file a name (options.name)')
+  return { name, contentType: options.contentType || (body instanceof Blob && body.type) || 'application/octet-stream' }
 }

@@ -21,6 +21,7 @@ export {
   type Owner,
   type PageQuery,
   type PartOptions,
+  type PartsUploadOptions,
   type Shared,
   type ShareOptions,
   type Upload,

@@ -5,7 +5,7 @@
  * last segment of the page's address.
  */
 import { humanSize, timeLeft } from './uploader/format'
-import { rememberedUploads, type UploadProgress, upload } from './uploader/upload'
+import { isRemembered, rememberedUploads, type UploadProgress, upload } from './uploader/upload'
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '')
 const form = document.getElementById('uploader') as HTMLFormElement | null
@@ -13,15 +13,33 @@ const input = document.getElementById('files') as HTMLInputElement | null
 const drop = document.getElementById('drop')
 const queue = document.getElementById('queue')
 const note = document.getElementById('resume-note')
+const filesLine = document.getElementById('files-left')
+const bytesLine = document.getElementById('bytes-left')
 
 const maxFileBytes = Number(form?.dataset.maxFileBytes ?? 0)
+// What the request still takes, as this page counts it: the service checks again, atomically.
 let filesLeft = Number(form?.dataset.filesLeft ?? 0)
+let bytesLeft = Number(form?.dataset.bytesLeft ?? 0)
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag)
   if (className) node.className = className
   node.textContent = text
   return node
+}
+
+/** The line under a file's bar; it keeps its `status` class (tabular figures) whatever the outcome. */
+function show(status: HTMLElement, text: string, tone: 'muted' | 'done' | 'failed'): void {
+  status.textContent = text
+  status.className = `${tone} small status`
+}
+
+/** Takes (or, with -1, gives back) a file's place in what the page says the request still takes. */
+function count(file: File, sign: 1 | -1): void {
+  filesLeft -= sign
+  bytesLeft -= sign * file.size
+  if (filesLine) filesLine.textContent = filesLeft > 0 ? `up to ${filesLeft} more` : 'no more'
+  if (bytesLine) bytesLine.textContent = bytesLeft > 0 ? `up to ${humanSize(bytesLeft)} in all` : 'no more'
 }
 
 function describe(progress: UploadProgress): string {
@@ -46,19 +64,19 @@ function send(file: File): void {
   item.append(row, bar, status)
   queue.append(item)
 
-  if (filesLeft <= 0) {
-    status.textContent = 'Not sent: this request takes no more files.'
-    status.className = 'small failed'
+  // A file this browser started earlier already holds its place: it resumes whatever is left.
+  const resuming = isRemembered(file, token)
+  if (!resuming && filesLeft <= 0) {
+    show(status, 'Not sent: this request takes no more files.', 'failed')
     cancel.remove()
     return
   }
-  if (file.size > maxFileBytes) {
-    status.textContent = `Not sent: larger than the ${humanSize(maxFileBytes)} this request still takes.`
-    status.className = 'small failed'
+  if (!resuming && file.size > Math.min(maxFileBytes, bytesLeft)) {
+    show(status, `Not sent: larger than the ${humanSize(Math.min(maxFileBytes, bytesLeft))} this request still takes.`, 'failed')
     cancel.remove()
     return
   }
-  filesLeft -= 1
+  if (!resuming) count(file, 1)
 
   const controller = new AbortController()
   cancel.addEventListener('click', () => controller.abort())
@@ -72,15 +90,13 @@ function send(file: File): void {
   }).then(
     () => {
       bar.value = bar.max
-      status.textContent = `Sent: ${humanSize(file.size)}.`
-      status.className = 'small done'
+      show(status, `Sent: ${humanSize(file.size)}.`, 'done')
       cancel.remove()
     },
     (error: unknown) => {
-      filesLeft += 1
-      const cancelled = error instanceof DOMException && error.name === 'AbortError'
-      status.textContent = cancelled ? 'Cancelled.' : `Not sent: ${error instanceof Error ? error.message : String(error)}`
-      status.className = cancelled ? 'muted small' : 'small failed'
+      if (!resuming) count(file, -1)
+      if (error instanceof DOMException && error.name === 'AbortError') show(status, 'Cancelled.', 'muted')
+      else show(status, `Not sent: ${error instanceof Error ? error.message : String(error)}`, 'failed')
       cancel.remove()
     },
   )

@@ -7,6 +7,7 @@ import { FetchWebhookTransport } from '../adapters/webhook-fetch'
 import { systemClock } from '../core/clock'
 import { hex } from '../core/encoding'
 import { jsonLogger, type Log } from '../core/log'
+import type { PutResult } from '../core/ports'
 import { type SettingSource, secretValues } from '../core/settings'
 import { buildKeyRing } from '../core/token/keys'
 import { WebhookDispatcher } from '../core/webhooks/dispatcher'
@@ -21,14 +22,15 @@ function workerLogger(env: SettingSource): Log {
 }
 
 /**
- * SHA-256 of a body read back from storage, piped into workerd's own
- * DigestStream: no chunk crosses into JavaScript, so the read-back of a
- * joined upload costs next to no CPU time (docs/uploads.md, "Hashing").
+ * SHA-256 and length of a body read back from storage, piped into workerd's
+ * own DigestStream, which counts the bytes too: no chunk crosses into
+ * JavaScript, so the read-back of a joined upload costs next to no CPU time
+ * and leaves no garbage behind (docs/uploads.md, "Hashing").
  */
-async function digestStream(body: ReadableStream<Uint8Array>): Promise<string> {
+async function digestStream(body: ReadableStream<Uint8Array>): Promise<PutResult> {
   const digest = new crypto.DigestStream('SHA-256')
   await body.pipeTo(digest)
-  return hex(await digest.digest)
+  return { size: Number(digest.bytesWritten), sha256: hex(await digest.digest) }
 }
 
 /**
@@ -73,7 +75,7 @@ export async function buildServices(env: Env): Promise<WorkerRuntime> {
   const services = assembleServices({
     config: settings.config,
     state: new SqlStateStore(db),
-    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, sha256: digestStream })),
+    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, digest: digestStream })),
     keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
     adminKeyHash: sha256Hex(settings.adminApiKey),
     hashSecret: sha256Hex,

@@ -6,6 +6,7 @@ import { renderUnicodeCompact } from 'uqr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytes } from '../support/api'
 import { type CliRun, runCli } from '../support/cli'
+import { partCuttingProxy } from '../support/cutting-proxy'
 import { freePort } from '../support/ports'
 import { scratchDir } from '../support/scratch'
 import { SessionClient } from '../support/session'
@@ -17,6 +18,8 @@ import type { ServiceTarget, TargetKind } from '../support/target'
  * typed client (fuselink/client) checks what it did. Each CLI run costs a
  * process start, so independent runs go in parallel.
  */
+const PART = 5 * 1024 * 1024
+
 export function defineCliSuite(kind: TargetKind) {
   // A test here starts up to eight processes in turn (each a tsx start); on a
   // loaded shared machine that passes the default minute, so each gets three.
@@ -42,11 +45,14 @@ export function defineCliSuite(kind: TargetKind) {
     return path
   }
   const downloadOf = (url: string) => url.replace('/s/', '/d/')
+  /** Parts the service stored (200 on PUT …/parts/:n), from its request log. */
+  const partsStored = () => target.log().match(/"method":"PUT","route":"\/api\/v1\/uploads\/:id\/parts\/:n","status":200,/g)?.length ?? 0
   // Ids are base64url and may begin with '-', which an option's value takes
   // only when joined to it: --file=ID (docs/cli.md).
 
   beforeAll(async () => {
-    target = await kind.start({ env: { RATE_LIMIT: '0' } })
+    // The smallest part the service allows, so that a file of a few parts stays small.
+    target = await kind.start({ env: { RATE_LIMIT: '0', UPLOAD_PART_SIZE: String(PART) } })
     admin = new FuselinkClient({ url: target.baseUrl, key: target.adminKey })
     home = scratchDir('cli-home')
     files = scratchDir('cli-files')
@@ -112,6 +118,45 @@ export function defineCliSuite(kind: TargetKind) {
       const stdinTwice = await cli(['share', '-', '--name', 'x.txt', '--password'], {}, 'x')
       expect(stdinTwice.code).toBe(2)
       expect(stdinTwice.stderr).toMatch(/--password reads stdin: share a file, not -/)
+    })
+
+    it('sends a file larger than a part in parts, with its progress line; it downloads with the same sha256', async () => {
+      const data = bytes(3 * PART + 12_345, 26)
+      const path = file('survey.tar', data)
+      const before = partsStored()
+      const run = ok(await cli(['share', path, '--progress']))
+      const url = run.stdout.trim()
+      expect(run.stdout).toBe(`${url}\n`)
+      const progress = run.stderr.split('\n').filter((line) => line.startsWith('survey.tar'))
+      expect(progress.at(-1)).toMatch(/^survey\.tar {2}100% {2}15 MiB \/ 15 MiB {2}[\d.]+ \w+\/s$/)
+      expect(run.stderr).toMatch(/shared survey\.tar \(15 MiB\): 1 download, until /)
+      // Four parts: three of 5 MiB and the rest.
+      await expect.poll(() => partsStored() - before).toBe(4)
+      const response = await fetch(downloadOf(url))
+      expect(response.headers.get('content-type')).toBe('application/x-tar')
+      expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(data))
+    })
+
+    it('sends again a part whose connection dropped, and the upload completes', async () => {
+      const data = bytes(2 * PART + 999, 27)
+      const path = file('flaky.bin', data)
+      const proxy = await partCuttingProxy(Number(new URL(target.baseUrl).port))
+      try {
+        const before = partsStored()
+        const run = await cli(['share', path, '--json', '--url', `http://127.0.0.1:${proxy.port}`])
+        const [shared] = json(run)
+        expect(run.stderr).toBe('')
+        expect(proxy.cut()).toBe(true)
+        // Three parts stored, and one more request: the part cut off, sent again.
+        await expect.poll(() => partsStored() - before).toBe(3)
+        expect(proxy.parts()).toBe(4)
+        // The part cut off is the sender's failure, not the server's: no 5xx.
+        expect(target.log()).not.toMatch(/"route":"\/api\/v1\/uploads\/:id\/parts\/:n","status":5\d\d/)
+        expect(shared.file).toMatchObject({ name: 'flaky.bin', size: data.length, sha256: sha256(data) })
+        expect(sha256(new Uint8Array(await (await fetch(shared.link.downloadUrl)).arrayBuffer()))).toBe(sha256(data))
+      } finally {
+        await proxy.close()
+      }
     })
 
     it('prints a QR code of the link with --qr', async () => {

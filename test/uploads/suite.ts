@@ -549,6 +549,13 @@ export function defineUploadSuite(kind: TargetKind) {
       })
       // 2 MiB left while the first one holds its place.
       await problem(await createUpload(guest, 'second.bin', 2 * MIB + 1), 413, 'payload_too_large')
+      // Uploads under way holding every place: the page stays open, so that their senders can resume after a reload.
+      const second = await (await createUpload(guest, 'second.bin', 2 * MIB)).json()
+      const held = await fetch(request.url, { headers: { accept: 'text/html' } })
+      expect(held.status).toBe(200)
+      expect(await held.text()).toContain('<dd class="status" id="files-left">none beyond those being sent</dd>')
+      await problem(await createUpload(guest, 'third.bin', 1), 410, 'upload_request_closed')
+      expect((await guest.request('DELETE', `/api/v1/uploads/${second.id}`)).status).toBe(204)
       expect((await guest.request('DELETE', `/api/v1/uploads/${first.id}`)).status).toBe(204)
       expect(await owner.json('GET', `/api/v1/upload-requests/${request.id}`)).toMatchObject({ pendingFiles: 0, pendingBytes: 0 })
 

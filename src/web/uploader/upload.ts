@@ -208,6 +208,11 @@ function rememberedKey(file: File, token: string | undefined): string {
   return `${REMEMBERED}${scope}:${file.size}:${file.lastModified}:${file.name}`
 }
 
+/** Whether an unfinished upload of this very file is remembered: choosing it resumes that upload rather than starting one. */
+export function isRemembered(file: File, token?: string, storage = defaultStorage()): boolean {
+  return storage?.getItem(rememberedKey(file, token)) != null
+}
+
 /** Unfinished uploads remembered for this credential: what a page can offer to resume. */
 export function rememberedUploads(token?: string, storage = defaultStorage()): { name: string; size: number }[] {
   if (!storage || !('length' in storage)) return []

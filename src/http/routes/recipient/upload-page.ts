@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { FuselinkError } from '../../../core/errors'
 import { isPreviewer } from '../../../core/http/previewers'
 import { verifyUploadRequestToken } from '../../../core/token/upload-request'
-import { uploadRequestRoom } from '../../../core/upload/request'
+import { uploadRequestRoom, uploadRequestStatus } from '../../../core/upload/request'
 import { problems } from '../../openapi/parts'
 import type { RouteApp } from '../../openapi/routes'
 import type { Services } from '../../services'
@@ -33,14 +33,18 @@ export function register(app: RouteApp, services: Services) {
     const request = await services.state.getUploadRequest(claims.jti)
     if (!request) throw new FuselinkError('invalid_token', 'This upload link names nothing.')
     const now = services.clock.now()
-    const refused = refuseRequestUpload(request, 0, now)
-    if (refused) throw refused
-    // Uploads still under way may hold every place left.
     const room = uploadRequestRoom(request)
-    if (room.bytes < 1) {
-      throw new FuselinkError('upload_request_closed', 'This upload request takes no more bytes.', {
-        extensions: { requestStatus: 'full' },
-      })
+    // Uploads under way may hold every place left; while the request is open
+    // the page stays, so that a sender who reloaded can resume theirs.
+    const underWay = request.heldFiles - request.files
+    if (uploadRequestStatus(request, now) !== 'open' || underWay === 0) {
+      const refused = refuseRequestUpload(request, 0, now)
+      if (refused) throw refused
+      if (room.bytes < 1) {
+        throw new FuselinkError('upload_request_closed', 'This upload request takes no more bytes.', {
+          extensions: { requestStatus: 'full' },
+        })
+      }
     }
     const body = await uploadPage({
       message: isPreviewer(c.req.header('user-agent')) ? null : request.message,

@@ -56,7 +56,8 @@ export function register(app: RouteApp, services: Services) {
     try {
       await services.objects.putPart(upload.objectKey, upload.handle!, number, body, length)
     } catch (error) {
-      if (error instanceof PartLengthError)
+      // A sender gone midway (its connection dropped) sent a part too short: its fault, not storage's.
+      if (error instanceof PartLengthError || c.req.raw.signal.aborted)
         throw new FuselinkError('invalid_request', `Part ${number} is ${length} bytes; nothing was kept.`)
       if (error instanceof UploadMissingError) throw new FuselinkError('not_found', 'No such upload.')
       throw storageFailure(error, 'The part could not be stored; send it again.')
