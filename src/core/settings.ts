@@ -478,7 +478,7 @@ export const SETTINGS = {
     scope: 'app',
     runtimes: 'both',
     secret: false,
-    meaning: 'seconds a download may wait on a client that reads nothing before it is broken off',
+    meaning: 'seconds a download may wait on a client that reads nothing, or on storage that sends nothing, before it is broken off',
     shownDefault: '60',
     fallback: 60,
     parse: wholeNumber(1),

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { meterStream, StoppedError, type StreamEnd } from '../../src/core/http/metered-stream'
+import { sourceOfStream } from '../../src/core/http/byte-sources'
+import { MeteredBody, meterStream, StoppedError, StorageStalledError, type StreamEnd } from '../../src/core/http/metered-stream'
 
 function source(chunks: number[], failAt?: number): ReadableStream<Uint8Array> {
   let i = 0
@@ -96,5 +97,34 @@ describe('meterStream', () => {
     expect([received, (error as Error).message]).toEqual([10, 'database unreachable'])
     await ended
     expect(ends).toEqual([[10, 'stopped']])
+  })
+
+  test('storage that stops sending mid-way is given up after the stall time: the body errors, the failure reports what was sent, storage is let go', async () => {
+    let cancelled = false
+    let pulls = 0
+    const hanging = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Two chunks, then nothing ever again (a storage server hanging mid-answer).
+        if (pulls++ < 2) controller.enqueue(new Uint8Array(10))
+        else return new Promise<void>(() => {})
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const ends: [number, StreamEnd][] = []
+    const body = new MeteredBody(
+      sourceOfStream(hanging),
+      { allow: async (total) => total, end: async (sent, how) => void ends.push([sent, how]) },
+      { stallMs: 50 },
+    )
+    const started = Date.now()
+    const result = await drain(body.stream())
+    expect(result.received).toBe(20)
+    expect(result.error).toBeInstanceOf(StorageStalledError)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+    await body.ended
+    expect(ends).toEqual([[20, 'failed']])
+    expect(cancelled).toBe(true)
   })
 })

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { LINGER } from '../../src/node/unread-bodies'
 import { bytes } from '../support/api'
 import { startNodeService } from '../support/node-service'
 import { removeScratch, scratchDir } from '../support/scratch'
@@ -49,6 +51,54 @@ describe('answers given before the request body is read (Node entry)', () => {
         expect((await response.json()).code).toBe('payload_too_large')
       }
     }
+  })
+
+  /** A raw connection: what it was sent back, and when the server closed it. */
+  const rawConnection = () => {
+    const { hostname, port } = new URL(target.baseUrl)
+    const socket: Socket = connect(Number(port), hostname)
+    let received = ''
+    socket.setEncoding('latin1').on('data', (text: string) => (received += text))
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())))
+    socket.on('error', () => {})
+    const statuses = () => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]))
+    const write = (data: string | Uint8Array) =>
+      new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())))
+    return { socket, statuses, write, closed }
+  }
+  const uploadHead = (length: number) =>
+    `POST /api/v1/files?name=slow HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${target.adminKey}\r\n` +
+    `Content-Type: application/octet-stream\r\nContent-Length: ${length}\r\n\r\n`
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  test('a body that keeps trickling in for seconds after the 413 is read to its end: the answer is heard and the connection carries the next request', async () => {
+    const connection = rawConnection()
+    const length = LIMIT + 1
+    await connection.write(uploadHead(length))
+    const body = bytes(length)
+    const pieces = 16
+    const piece = Math.ceil(length / pieces)
+    // 16 pieces a quarter of a second apart: 4 s of a slow client, far past a fixed drain of 500 ms.
+    for (let i = 0; i < pieces; i++) {
+      await connection.write(body.subarray(i * piece, (i + 1) * piece))
+      await sleep(250)
+    }
+    await connection.write(`GET /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${target.adminKey}\r\n\r\n`)
+    for (const deadline = Date.now() + 10_000; connection.statuses().length < 2 && Date.now() < deadline; ) await sleep(50)
+    expect(connection.statuses()).toEqual([413, 200])
+    connection.socket.destroy()
+  })
+
+  test('a client that stops sending in the middle of its body is let go once it has been quiet for the linger time', async () => {
+    const connection = rawConnection()
+    await connection.write(uploadHead(64 * 1024 * 1024))
+    await connection.write(bytes(1024 * 1024))
+    const stopped = Date.now()
+    const closedAt = await connection.closed
+    expect(connection.statuses()).toEqual([413])
+    expect(closedAt - stopped).toBeGreaterThanOrEqual(LINGER.quietMs - 100)
+    // Closed by the quiet time, well before the linger's overall bound.
+    expect(closedAt - stopped).toBeLessThan(LINGER.totalMs - 5_000)
   })
 
   test('a streamed body that grows past the limit: 413 every time', async () => {

@@ -10,6 +10,7 @@ import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
+import { assertNothingRefused, startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -70,7 +71,8 @@ export async function stopProcess(process: NodeProcess): Promise<void> {
 /** fuselink on Node with its SQLite file in a scratch dir, objects on disk or in s3rver. */
 export async function startNodeService(store: 'disk' | 's3', options: TargetOptions = {}): Promise<ServiceTarget> {
   const dataDir = scratchDir(`node-${store}`)
-  const s3: LocalS3 | null = store === 's3' ? await startLocalS3() : null
+  const verified = store === 's3' && options.verifySignatures !== false ? await startVerifiedLocalS3() : null
+  const s3: LocalS3 | null = verified ?? (store === 's3' ? await startLocalS3() : null)
   const port = await freePort()
   const adminKey = `test-admin-${Math.random().toString(36).slice(2)}-key`
   const env: Record<string, string> = {
@@ -99,6 +101,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
     baseUrl: `http://127.0.0.1:${port}`,
     adminKey,
     pid: running.child.pid,
+    ...(verified ? { signatures: verified.tally } : {}),
     async putObject(key, body, contentType = 'application/octet-stream') {
       if (client && s3) {
         await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body, ContentType: contentType }))
@@ -152,6 +155,7 @@ export async function startNodeService(store: 'disk' | 's3', options: TargetOpti
       client?.destroy()
       await s3?.close()
       removeScratch(dataDir)
+      if (verified) assertNothingRefused(verified.tally)
     },
   }
   return target

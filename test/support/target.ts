@@ -1,4 +1,5 @@
 import type { SqlValue } from '../../src/adapters/sql'
+import type { SignatureTally } from './sigv4-proxy'
 
 /**
  * A running fuselink as the suites see it: a base URL, an admin key, and a
@@ -18,6 +19,13 @@ export interface ServiceTarget {
   listObjects(): Promise<string[]>
   /** Multipart uploads the service's storage holds unfinished (S3 ListMultipartUploads; on disk, the staging directories). */
   pendingMultipart(): Promise<string[]>
+  /**
+   * On an S3 target, what the SigV4-verifying proxy in front of s3rver has
+   * verified and refused (test/support/sigv4-proxy.ts): every S3 request of
+   * the service and of these hooks goes through it. `stop()` fails when it
+   * refused any.
+   */
+  signatures?: SignatureTally
   /** The process id of the server, where it is one process of its own (Node), for /proc figures. */
   pid?: number
   /** Reads the service's own database (SQLite file or local D1) while it runs. */
@@ -42,6 +50,12 @@ export interface ServiceTarget {
 export interface TargetOptions {
   /** Extra settings (README, "Configuration"), e.g. RESUME_GRACE or RATE_LIMIT. */
   env?: Record<string, string>
+  /**
+   * S3 targets only: whether s3rver sits behind the SigV4-verifying proxy
+   * (test/support/sigv4-proxy.ts). On unless set to false, which only the
+   * bench does: the proxy buffers request bodies and adds a hop.
+   */
+  verifySignatures?: boolean
 }
 
 export type TargetFactory = (options?: TargetOptions) => Promise<ServiceTarget>

@@ -12,6 +12,7 @@ import { applyLocalMigrations, type RunningWorker, startWorker, triggerScheduled
 import { listObjectKeys } from './list-objects'
 import { freePort } from './ports'
 import { removeScratch, scratchDir } from './scratch'
+import { assertNothingRefused, startVerifiedLocalS3 } from './sigv4-proxy'
 import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -54,7 +55,8 @@ export interface WorkerServiceTarget extends ServiceTarget {
  * a setting unset, to test refusals).
  */
 export async function startWorkerService(options: TargetOptions = {}): Promise<WorkerServiceTarget> {
-  const s3 = await startLocalS3()
+  const verified = options.verifySignatures === false ? null : await startVerifiedLocalS3()
+  const s3: LocalS3 = verified ?? (await startLocalS3())
   const persistDir = scratchDir('worker')
   await prepareLocalD1(persistDir)
   const port = await freePort()
@@ -101,6 +103,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
     baseUrl,
     adminKey,
     s3,
+    ...(verified ? { signatures: verified.tally } : {}),
     startupMs: running.startupMs,
     firstRequestMs: running.firstRequestMs,
     logs,
@@ -138,6 +141,7 @@ export async function startWorkerService(options: TargetOptions = {}): Promise<W
       client.destroy()
       await s3.close()
       removeScratch(persistDir)
+      if (verified) assertNothingRefused(verified.tally)
     },
   }
   return target

@@ -32,8 +32,19 @@ export class StalledError extends Error {
   }
 }
 
+/** Raised into a body whose storage sent nothing for too long (STALL_TIMEOUT): the transfer failed. */
+export class StorageStalledError extends Error {
+  constructor() {
+    super('storage sent nothing for too long')
+    this.name = 'StorageStalledError'
+  }
+}
+
 export interface MeteredOptions {
-  /** Breaks the body off when its consumer takes nothing for this long, in ms; 0 never does. */
+  /**
+   * Breaks the body off when its consumer takes nothing, or its storage sends
+   * nothing, for this long, in ms; 0 never does.
+   */
   stallMs?: number
 }
 
@@ -63,6 +74,9 @@ export class MeteredBody {
   #claimed = false
   #stream: ReadableStream<Uint8Array> | null = null
   #stallTimer: ReturnType<typeof setTimeout> | undefined
+  /** When the pending read from storage began (ms), 0 while none is pending. */
+  #readingSince = 0
+  #storageWatch: ReturnType<typeof setTimeout> | undefined
   /** Breaks the consumer off (a stall): errors the stream or aborts the sink. */
   #breakOff: (error: Error) => void = () => {}
 
@@ -99,13 +113,16 @@ export class MeteredBody {
       throw new StoppedError()
     }
     let chunk: Uint8Array | null
+    this.#watchStorage()
     try {
       chunk = await this.#source.read(max)
     } catch (error) {
+      this.#readingSince = 0
       if (this.#finished) return null
       await this.#report('failed')
       throw error
     }
+    this.#readingSince = 0
     if (this.#finished) return this.#drop(chunk)
     if (chunk === null) {
       await this.#report('complete')
@@ -202,6 +219,37 @@ export class MeteredBody {
     return null
   }
 
+  /**
+   * Marks a read from storage as begun, for the watchdog that gives the
+   * transfer up when storage sends nothing for the stall time (a storage
+   * server hanging mid-answer). One timer per body, not one per read: a
+   * read costs a clock reading.
+   */
+  #watchStorage(): void {
+    if (this.#stallMs <= 0) return
+    this.#readingSince = Date.now()
+    this.#storageWatch ??= setTimeout(() => this.#checkStorage(), this.#stallMs)
+  }
+
+  #checkStorage(): void {
+    this.#storageWatch = undefined
+    if (this.#finished) return
+    const waited = this.#readingSince === 0 ? 0 : Date.now() - this.#readingSince
+    if (waited >= this.#stallMs) this.#storageStalled()
+    else this.#storageWatch = setTimeout(() => this.#checkStorage(), this.#stallMs - waited)
+  }
+
+  #storageStalled(): void {
+    if (this.#finished) return
+    const error = new StorageStalledError()
+    const reported = this.#report('failed')
+    this.#breakOff(error)
+    void this.#source
+      .cancel(error)
+      .catch(() => {})
+      .then(() => reported)
+  }
+
   #stall(): void {
     if (this.#finished) return
     const error = new StalledError()
@@ -217,6 +265,8 @@ export class MeteredBody {
   #report(how: StreamEnd): Promise<void> {
     if (this.#finished) return Promise.resolve()
     this.#finished = true
+    if (this.#storageWatch !== undefined) clearTimeout(this.#storageWatch)
+    this.#storageWatch = undefined
     return this.#meter.end(this.#sent, how).finally(() => this.#finish())
   }
 }

@@ -1,0 +1,4 @@
+import { worker } from '../support/worker-service'
+import { defineFuzzSuite } from './fuzz'
+
+defineFuzzSuite(worker)

@@ -1,0 +1,4 @@
+import { worker } from '../support/worker-service'
+import { defineStorageFaultsSuite } from './storage-faults'
+
+defineStorageFaultsSuite(worker)
