@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { FuselinkClient, isProblem } from 'fuselink/client'
 import { renderUnicodeCompact } from 'uqr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytes } from '../support/api'
-import { type CliRun, runCli } from '../support/cli'
+import { type CliRun, runCli, startCli } from '../support/cli'
 import { partCuttingProxy } from '../support/cutting-proxy'
 import { freePort } from '../support/ports'
 import { scratchDir } from '../support/scratch'
 import { SessionClient } from '../support/session'
 import type { ServiceTarget, TargetKind } from '../support/target'
+import { throttlingProxy } from '../support/throttling-proxy'
 
 /**
  * The `fuselink` command driven as a person or a script drives it: spawned
@@ -154,6 +155,58 @@ export function defineCliSuite(kind: TargetKind) {
         expect(target.log()).not.toMatch(/"route":"\/api\/v1\/uploads\/:id\/parts\/:n","status":5\d\d/)
         expect(shared.file).toMatchObject({ name: 'flaky.bin', size: data.length, sha256: sha256(data) })
         expect(sha256(new Uint8Array(await (await fetch(shared.link.downloadUrl)).arrayBuffer()))).toBe(sha256(data))
+      } finally {
+        await proxy.close()
+      }
+    })
+
+    it('resumes a file cut short by a kill: the next run sends only the parts the service lacks, then forgets it', async () => {
+      const data = bytes(4 * PART - 54_321, 28)
+      const path = file('resumable.iso', data)
+      const config = join(scratchDir('cli-resume'), 'fuselink', 'config.json')
+      const state = join(dirname(config), 'uploads.json')
+      // A slow uplink (2 MiB/s a connection): a part takes seconds, so the kill comes with parts still unsent.
+      const proxy = await throttlingProxy(Number(new URL(target.baseUrl).port), 2 * 1024 * 1024)
+      const url = `http://127.0.0.1:${proxy.port}`
+      const run = () =>
+        startCli(['share', path, '--json', '--url', url], { env: { HOME: home, FUSELINK_CONFIG: config, FUSELINK_KEY: target.adminKey } })
+      try {
+        const before = partsStored()
+        const first = run()
+        await expect.poll(() => partsStored() - before, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(1)
+        first.child.kill('SIGKILL')
+        expect((await first.done).signal).toBe('SIGKILL')
+
+        // The state file names the upload, owner-only; the service still holds it (not deleted), with parts missing.
+        expect(statSync(state).mode & 0o777).toBe(0o600)
+        const entries = JSON.parse(readFileSync(state, 'utf8'))
+        expect(entries).toEqual([
+          {
+            url,
+            path,
+            size: data.length,
+            mtime: statSync(path).mtimeMs,
+            id: expect.stringMatching(/^[\w-]+$/),
+            expiresAt: expect.any(String),
+          },
+        ])
+        const upload = await admin.uploads.get(entries[0].id)
+        expect(upload).toMatchObject({ size: data.length, parts: 4 })
+        expect(upload.received.length).toBeGreaterThanOrEqual(1)
+        expect(upload.received.length).toBeLessThan(4)
+        const missing = 4 - upload.received.length
+
+        const sentBefore = proxy.parts()
+        const storedBefore = partsStored()
+        const second = await run().done
+        const [shared] = json(second)
+        expect(second.stderr).toBe('')
+        // Only the missing parts went out, and the service stored just those.
+        expect(proxy.parts() - sentBefore).toBe(missing)
+        await expect.poll(() => partsStored() - storedBefore).toBe(missing)
+        expect(shared.file).toMatchObject({ name: 'resumable.iso', size: data.length, sha256: sha256(data) })
+        expect(sha256(new Uint8Array(await (await fetch(shared.link.downloadUrl)).arrayBuffer()))).toBe(sha256(data))
+        expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual([])
       } finally {
         await proxy.close()
       }
