@@ -190,7 +190,12 @@ export function defineCliSuite(kind: TargetKind) {
             expiresAt: expect.any(String),
           },
         ])
-        const upload = await admin.uploads.get(entries[0].id)
+        // A part whose last bytes went out just before the kill may still be being stored: wait until the service is still.
+        let upload = await admin.uploads.get(entries[0].id)
+        for (let previous = ''; previous !== upload.received.join(); upload = await admin.uploads.get(entries[0].id)) {
+          previous = upload.received.join()
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
         expect(upload).toMatchObject({ size: data.length, parts: 4 })
         expect(upload.received.length).toBeGreaterThanOrEqual(1)
         expect(upload.received.length).toBeLessThan(4)
@@ -210,6 +215,31 @@ export function defineCliSuite(kind: TargetKind) {
       } finally {
         await proxy.close()
       }
+    })
+
+    it('starts a new upload when the remembered one is gone or was declared for another size', async () => {
+      const gone = file('gone.bin', bytes(PART + 1000, 29))
+      const resized = file('resized.bin', bytes(PART + 2000, 30))
+      const config = join(scratchDir('cli-resume-new'), 'config.json')
+      const state = join(dirname(config), 'uploads.json')
+      const aborted = await admin.uploads.create({ name: 'gone.bin', size: PART + 1000 })
+      await admin.uploads.abort(aborted.id)
+      const other = await admin.uploads.create({ name: 'resized.bin', size: PART + 1 })
+      const entry = (path: string, id: string) => {
+        const { size, mtimeMs } = statSync(path)
+        return { url: target.baseUrl, path, size, mtime: mtimeMs, id, expiresAt: other.expiresAt }
+      }
+      writeFileSync(state, JSON.stringify([entry(gone, aborted.id), entry(resized, other.id)]))
+      const before = partsStored()
+      const shared = json(await cli(['share', gone, resized, '--json'], { FUSELINK_CONFIG: config }))
+      expect(shared.map((s: any) => [s.file.name, s.file.size])).toEqual([
+        ['gone.bin', PART + 1000],
+        ['resized.bin', PART + 2000],
+      ])
+      // Two new uploads of two parts each; the one of another size is left as it was.
+      await expect.poll(() => partsStored() - before).toBe(4)
+      expect((await admin.uploads.get(other.id)).received).toEqual([])
+      expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual([])
     })
 
     it('prints a QR code of the link with --qr', async () => {
