@@ -512,6 +512,16 @@ export function defineContractSuite(kind: TargetKind) {
       await response.arrayBuffer()
     })
 
+    it('stores half a surrogate pair sent in JSON as U+FFFD, so the download still has a valid Content-Disposition', async () => {
+      const file = await api.upload('lone.bin', 'x')
+      const link = await api.issue(file.id, { filename: 'half\ud800.txt' })
+      expect(link.filename).toBe('half\ufffd.txt')
+      const response = await download(link.downloadUrl)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''half%EF%BF%BD.txt`)
+      await response.arrayBuffer()
+    })
+
     it('notes when the last counted download started; HEAD, the page and a resume leave it as it is', async () => {
       const file = await api.upload('last.txt', 'last download')
       const link = await api.issue(file.id, { maxDownloads: 2 })

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { FuselinkError } from '../../src/core/errors'
+import { contentDisposition, safeFilename } from '../../src/core/http/disposition'
 import { parseDuration } from '../../src/core/http/duration'
 import { multipartBoundary, readMultipartFile } from '../../src/core/http/multipart'
 import { isResumeRange, parseRange } from '../../src/core/http/range'
@@ -119,6 +120,46 @@ async function readWhole(body: Uint8Array, boundary: string, sizes: number[], ma
   const part = await readMultipartFile(chunked(body, sizes), boundary, { maxBytes })
   return { ...part, data: new Uint8Array(await new Response(part.body).arrayBuffer()) }
 }
+
+describe('contentDisposition', () => {
+  const names = fc.oneof(
+    fc.string({ maxLength: 300, unit: 'binary' }),
+    fc.string({ maxLength: 300, unit: 'grapheme' }),
+    fc.string({ maxLength: 40 }),
+    // JSON may carry half a surrogate pair alone ("\ud800"), which no UTF-8 decoder would make.
+    fc
+      .array(fc.oneof(fc.constantFrom('\ud800', '\udfff', 'a', '\ud83d\ude00'), fc.string()), { maxLength: 8 })
+      .map((parts) => parts.join('')),
+  )
+  const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff/\\]/
+
+  test('never throws, and whatever the name, the header is one line of printable ASCII a Headers object takes', () => {
+    fc.assert(
+      fc.property(names, (name) => {
+        const header = contentDisposition(name)
+        expect(header).toMatch(/^attachment; filename="[\x20-\x21\x23-\x5b\x5d-\x7e]+"; filename\*=UTF-8''[A-Za-z0-9!#$&+\-.^_`|~%]+$/)
+        expect(new Headers({ 'content-disposition': header }).get('content-disposition')).toBe(header)
+      }),
+      RUNS,
+    )
+  })
+
+  test('round trip: filename* decodes to the stored name, which is never empty, has no controls, direction marks or separators, no leading dot, at most 255 characters, and is stable', () => {
+    fc.assert(
+      fc.property(names, (name) => {
+        const safe = safeFilename(name)
+        const encoded = /filename\*=UTF-8''(.*)$/.exec(contentDisposition(name))![1]!
+        expect(decodeURIComponent(encoded)).toBe(safe)
+        expect(safe.length).toBeGreaterThan(0)
+        expect(safe).not.toMatch(UNSAFE)
+        expect(safe.startsWith('.')).toBe(false)
+        expect(Array.from(safe).length).toBeLessThanOrEqual(255)
+        expect(safeFilename(safe)).toBe(safe)
+      }),
+      RUNS,
+    )
+  })
+})
 
 describe('readMultipartFile', () => {
   const reads = fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 5 })

@@ -99,6 +99,36 @@ export function defineStorageFaultsSuite(kind: TargetKind) {
       expect((await api.link(link.id)).downloads).toBe(1)
     })
 
+    test('slow storage (2 MiB/s): the download streams as the bytes come (its first arrive long before storage sends the last), whole and counted once', async () => {
+      const data = bytes(SIZE, 34)
+      const file = await api.upload('slow.bin', data)
+      const link = await api.issue(file.id, { maxDownloads: 1 })
+
+      storage.arm('slow', 2 * MIB)
+      const started = Date.now()
+      const response = await fetch(link.downloadUrl)
+      expect(response.status).toBe(200)
+      const hash = createHash('sha256')
+      let received = 0
+      let firstAt = 0
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        if (received === 0) firstAt = Date.now() - started
+        received += chunk.byteLength
+        hash.update(chunk)
+      }
+      const tookMs = Date.now() - started
+      expect(storage.fired).toBe(true)
+      expect(received).toBe(SIZE)
+      expect(hash.digest('hex')).toBe(sha256(data))
+      // 4 MiB at 2 MiB/s: about 2 s from storage; the recipient had bytes
+      // within the first half of it, so nothing waited for the whole object.
+      expect(tookMs).toBeGreaterThanOrEqual(1500)
+      expect(firstAt).toBeLessThan(tookMs / 2)
+      expect((await settled(link.id, 1)).map((row) => row.state)).toEqual(['done'])
+      expect((await api.link(link.id)).downloads).toBe(1)
+      expect(s3.tally.refused).toEqual([])
+    })
+
     for (const fault of ['cut', 'stall'] as const) {
       test(`storage that ${fault === 'cut' ? 'drops the connection' : 'stops sending'} after 1 MiB: the download breaks, is settled as cut, and the next one is whole`, async () => {
         const data = bytes(SIZE, fault === 'cut' ? 31 : 32)

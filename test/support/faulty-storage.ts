@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
-export type StorageFault = 'cut' | 'stall' | 'reset'
+export type StorageFault = 'cut' | 'stall' | 'reset' | 'slow'
 
 /**
  * An S3 endpoint on loopback in front of another that fails on demand, as a
@@ -9,7 +9,8 @@ export type StorageFault = 'cut' | 'stall' | 'reset'
  * of an object under `files/` that storage answers with a body is relayed for
  * `after` bytes of that body, then its connection is dropped (`cut`) or
  * simply stops sending while staying open (`stall`); or that GET's
- * connection is reset before any answer (`reset`, storage unreachable).
+ * connection is reset before any answer (`reset`, storage unreachable); or
+ * that GET's whole body is relayed at `after` bytes per second (`slow`).
  * Every other request is relayed untouched.
  */
 export interface FaultyStorage {
@@ -44,6 +45,18 @@ export async function startFaultyStorage(upstream: string): Promise<FaultyStorag
           return
         }
         armed = null
+        if (fault.fault === 'slow') {
+          answer.on('data', (chunk: Buffer) => {
+            answer.pause()
+            outgoing.write(chunk)
+            setTimeout(() => answer.resume(), (chunk.byteLength / fault.after) * 1000)
+          })
+          answer.on('end', () => {
+            fired = true
+            outgoing.end()
+          })
+          return
+        }
         let relayed = 0
         answer.on('data', (chunk: Buffer) => {
           if (fired) return

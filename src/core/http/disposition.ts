@@ -2,13 +2,23 @@
 // Unicode direction overrides that make "exe.txt" display as "txt.exe".
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
 const MAX_NAME_LENGTH = 255
+// Half of a UTF-16 surrogate pair alone (JSON may carry one as "\ud800"): it
+// has no UTF-8 spelling, so it becomes U+FFFD, as a UTF-8 decoder would make it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 /**
- * A file name safe to store and show: no controls or direction marks, no path
- * separators, no leading dots, at most 255 characters. Never empty.
+ * A file name safe to store and show: well-formed Unicode, no controls or
+ * direction marks, no path separators, no leading dots, at most 255
+ * characters. Never empty.
  */
 export function safeFilename(name: string): string {
-  const cleaned = name.normalize('NFC').replace(UNSAFE, '').replace(/[/\\]/g, '_').trim().replace(/^\.+/, '')
+  const cleaned = name
+    .replace(LONE_SURROGATE, '\ufffd')
+    .normalize('NFC')
+    .replace(UNSAFE, '')
+    .replace(/[/\\]/g, '_')
+    .trim()
+    .replace(/^\.+/, '')
   const limited = Array.from(cleaned).slice(0, MAX_NAME_LENGTH).join('')
   return limited || 'download'
 }
