@@ -61,14 +61,19 @@ export function readConfigFile(path: string): ConfigFile {
   return { url, key }
 }
 
+/** Writes `value` as JSON owner-only (0600, in a 0700 directory), replacing the file whole; throws what fs throws. */
+export function writePrivateJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const temporary = `${path}.${process.pid}.tmp`
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 })
+  chmodSync(temporary, 0o600)
+  renameSync(temporary, path)
+}
+
 /** Writes the config file owner-only (0600, in a 0700 directory), replacing it whole. */
 export function writeConfigFile(path: string, config: ConfigFile): void {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-    const temporary = `${path}.${process.pid}.tmp`
-    writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
-    chmodSync(temporary, 0o600)
-    renameSync(temporary, path)
+    writePrivateJson(path, config)
   } catch (error) {
     throw new LocalError(`cannot write ${path}: ${(error as Error).message}`)
   }

@@ -9,7 +9,7 @@ export const EXIT = {
   unreachable: 3,
   /** Something on this machine: a file that cannot be read, a config that cannot be written. */
   local: 4,
-  /** Interrupted (Ctrl-C); an interrupted upload is abandoned and starts again from the beginning. */
+  /** Interrupted (Ctrl-C); an upload in parts cut short resumes when the same file is shared again. */
   interrupted: 130,
 } as const
 

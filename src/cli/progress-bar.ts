@@ -19,12 +19,14 @@ const EVERY_MS = { bar: 100, lines: 1000 }
 export function progressReporter(stream: NodeJS.WriteStream, label: string, mode: ProgressMode): ProgressReporter {
   const started = Date.now()
   let last: Progress = { sent: 0, total: undefined }
+  // What was there before this run (a resumed upload's parts) is not speed.
+  let resumedFrom: number | undefined
   let shownAt = 0
   let shown = false
 
   const render = (progress: Progress): string => {
     const seconds = Math.max((Date.now() - started) / 1000, 0.001)
-    const rate = `${formatBytes(progress.sent / seconds)}/s`
+    const rate = `${formatBytes((progress.sent - (resumedFrom ?? 0)) / seconds)}/s`
     const amount =
       progress.total === undefined ? formatBytes(progress.sent) : `${formatBytes(progress.sent)} / ${formatBytes(progress.total)}`
     const fraction = progress.total ? Math.min(progress.sent / progress.total, 1) : undefined
@@ -45,6 +47,7 @@ export function progressReporter(stream: NodeJS.WriteStream, label: string, mode
   return {
     update(progress) {
       last = progress
+      resumedFrom ??= progress.sent
       if (mode === 'off') return
       const now = Date.now()
       if (now - shownAt < EVERY_MS[mode]) return

@@ -49,9 +49,14 @@ export interface PartsUploadOptions extends UploadOptions {
   concurrency?: PartsOptions['concurrency']
   /** How often one part is sent again after a dropped connection, 408, 429 or 5xx (default 5). */
   retries?: PartsOptions['retries']
+  /** An unfinished upload's id: only its missing parts are sent; a new upload starts when it is gone or of another size. */
+  resume?: PartsOptions['resume']
+  /** Told of a new upload, to remember its id for `resume`; the upload is then kept on the service when this run fails. */
+  onCreated?: PartsOptions['onCreated']
 }
 
-export type ShareOptions = LinkOptions & UploadOptions
+/** The link, the upload, and for a file sent in parts a way to resume it (`resume`, `onCreated`). */
+export type ShareOptions = LinkOptions & UploadOptions & Pick<PartsUploadOptions, 'resume' | 'onCreated'>
 
 /** How one part is sent: its progress and a way to stop it. */
 export type PartOptions = Pick<UploadOptions, 'onProgress' | 'signal'>
@@ -202,11 +207,11 @@ export class FuselinkClient {
 
   /** Uploads a file (a Blob over 5 MiB in parts, anything else in one request) and issues a link to it. */
   async share(body: Bytes, options: ShareOptions): Promise<Shared> {
-    const { name, contentType, onProgress, signal, ...link } = options
+    const { name, contentType, onProgress, signal, resume, onCreated, ...link } = options
     const upload = { name, contentType, onProgress, signal }
     const file =
       body instanceof Blob && body.size > ONE_REQUEST_MAX
-        ? await this.files.uploadInParts(body, upload)
+        ? await this.files.uploadInParts(body, { ...upload, resume, onCreated })
         : await this.files.upload(body, upload)
     return { file, link: await this.links.create({ ...link, fileId: file.id }) }
   }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { FuselinkClient, isProblem } from 'fuselink/client'
 import { renderUnicodeCompact } from 'uqr'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bytes } from '../support/api'
-import { type CliRun, runCli } from '../support/cli'
+import { type CliRun, runCli, startCli } from '../support/cli'
 import { partCuttingProxy } from '../support/cutting-proxy'
 import { freePort } from '../support/ports'
 import { scratchDir } from '../support/scratch'
 import { SessionClient } from '../support/session'
 import type { ServiceTarget, TargetKind } from '../support/target'
+import { throttlingProxy } from '../support/throttling-proxy'
 
 /**
  * The `fuselink` command driven as a person or a script drives it: spawned
@@ -157,6 +158,88 @@ export function defineCliSuite(kind: TargetKind) {
       } finally {
         await proxy.close()
       }
+    })
+
+    it('resumes a file cut short by a kill: the next run sends only the parts the service lacks, then forgets it', async () => {
+      const data = bytes(4 * PART - 54_321, 28)
+      const path = file('resumable.iso', data)
+      const config = join(scratchDir('cli-resume'), 'fuselink', 'config.json')
+      const state = join(dirname(config), 'uploads.json')
+      // A slow uplink (2 MiB/s a connection): a part takes seconds, so the kill comes with parts still unsent.
+      const proxy = await throttlingProxy(Number(new URL(target.baseUrl).port), 2 * 1024 * 1024)
+      const url = `http://127.0.0.1:${proxy.port}`
+      const run = () =>
+        startCli(['share', path, '--json', '--url', url], { env: { HOME: home, FUSELINK_CONFIG: config, FUSELINK_KEY: target.adminKey } })
+      try {
+        const before = partsStored()
+        const first = run()
+        await expect.poll(() => partsStored() - before, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(1)
+        first.child.kill('SIGKILL')
+        expect((await first.done).signal).toBe('SIGKILL')
+
+        // The state file names the upload, owner-only; the service still holds it (not deleted), with parts missing.
+        expect(statSync(state).mode & 0o777).toBe(0o600)
+        const entries = JSON.parse(readFileSync(state, 'utf8'))
+        expect(entries).toEqual([
+          {
+            url,
+            path,
+            size: data.length,
+            mtime: statSync(path).mtimeMs,
+            id: expect.stringMatching(/^[\w-]+$/),
+            expiresAt: expect.any(String),
+          },
+        ])
+        // A part whose last bytes went out just before the kill may still be being stored: wait until the service is still.
+        let upload = await admin.uploads.get(entries[0].id)
+        for (let previous = ''; previous !== upload.received.join(); upload = await admin.uploads.get(entries[0].id)) {
+          previous = upload.received.join()
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
+        expect(upload).toMatchObject({ size: data.length, parts: 4 })
+        expect(upload.received.length).toBeGreaterThanOrEqual(1)
+        expect(upload.received.length).toBeLessThan(4)
+        const missing = 4 - upload.received.length
+
+        const sentBefore = proxy.parts()
+        const storedBefore = partsStored()
+        const second = await run().done
+        const [shared] = json(second)
+        expect(second.stderr).toBe('')
+        // Only the missing parts went out, and the service stored just those.
+        expect(proxy.parts() - sentBefore).toBe(missing)
+        await expect.poll(() => partsStored() - storedBefore).toBe(missing)
+        expect(shared.file).toMatchObject({ name: 'resumable.iso', size: data.length, sha256: sha256(data) })
+        expect(sha256(new Uint8Array(await (await fetch(shared.link.downloadUrl)).arrayBuffer()))).toBe(sha256(data))
+        expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual([])
+      } finally {
+        await proxy.close()
+      }
+    })
+
+    it('starts a new upload when the remembered one is gone or was declared for another size', async () => {
+      const gone = file('gone.bin', bytes(PART + 1000, 29))
+      const resized = file('resized.bin', bytes(PART + 2000, 30))
+      const config = join(scratchDir('cli-resume-new'), 'config.json')
+      const state = join(dirname(config), 'uploads.json')
+      const aborted = await admin.uploads.create({ name: 'gone.bin', size: PART + 1000 })
+      await admin.uploads.abort(aborted.id)
+      const other = await admin.uploads.create({ name: 'resized.bin', size: PART + 1 })
+      const entry = (path: string, id: string) => {
+        const { size, mtimeMs } = statSync(path)
+        return { url: target.baseUrl, path, size, mtime: mtimeMs, id, expiresAt: other.expiresAt }
+      }
+      writeFileSync(state, JSON.stringify([entry(gone, aborted.id), entry(resized, other.id)]))
+      const before = partsStored()
+      const shared = json(await cli(['share', gone, resized, '--json'], { FUSELINK_CONFIG: config }))
+      expect(shared.map((s: any) => [s.file.name, s.file.size])).toEqual([
+        ['gone.bin', PART + 1000],
+        ['resized.bin', PART + 2000],
+      ])
+      // Two new uploads of two parts each; the one of another size is left as it was.
+      await expect.poll(() => partsStored() - before).toBe(4)
+      expect((await admin.uploads.get(other.id)).received).toEqual([])
+      expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual([])
     })
 
     it('prints a QR code of the link with --qr', async () => {

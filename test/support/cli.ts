@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT } from './node-service'
 
@@ -20,6 +20,11 @@ export interface CliOptions {
 
 /** Runs `fuselink` as a person would (bin/fuselink.js, a process of its own) and collects what it printed. */
 export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
+  return startCli(args, options).done
+}
+
+/** `runCli` with the process at hand, to stop it (e.g. SIGKILL, as a crash) before it ends. */
+export function startCli(args: string[], options: CliOptions): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn(process.execPath, [join(ROOT, 'bin/fuselink.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...options.env },
@@ -30,10 +35,11 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
   child.stdin.end(options.input ?? '')
-  return new Promise((resolve, reject) => {
+  const done = new Promise<CliRun>((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (code, signal) =>
       resolve({ code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
     )
   })
+  return { child, done }
 }

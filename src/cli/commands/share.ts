@@ -1,5 +1,5 @@
 import { openAsBlob, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import { renderUnicodeCompact } from 'uqr'
 import type { Bytes, Shared } from '../../client'
@@ -9,23 +9,27 @@ import { mediaTypeOf } from '../media-types'
 import { formatBytes, formatTime } from '../output'
 import { type ProgressMode, progressReporter } from '../progress-bar'
 import { readSecret } from '../secret'
+import { UnfinishedUploads, type UploadedFile, unfinishedUploadsPath } from '../unfinished-uploads'
 
 const MAX_DOWNLOADS = 1_000_000
 
-/** What to upload: a file on disk (read as it streams, never whole), or stdin for "-". */
-async function source(path: string, stdin: NodeJS.ReadStream): Promise<{ body: Bytes; size: number | undefined }> {
+/** What to upload: a file on disk (read as it streams, never whole; its `stat` names it for resuming), or stdin for "-". */
+async function source(
+  path: string,
+  stdin: NodeJS.ReadStream,
+): Promise<{ body: Bytes; size: number | undefined; stat?: Omit<UploadedFile, 'url'> }> {
   if (path === '-') return { body: Readable.toWeb(stdin) as ReadableStream<Uint8Array>, size: undefined }
-  let size: number
+  let stat: Omit<UploadedFile, 'url'>
   try {
-    const stat = statSync(path)
-    if (stat.isDirectory()) throw new LocalError(`${path} is a directory: share its files, or an archive of it`)
-    size = stat.size
+    const found = statSync(path)
+    if (found.isDirectory()) throw new LocalError(`${path} is a directory: share its files, or an archive of it`)
+    stat = { path: resolve(path), size: found.size, mtime: found.mtimeMs }
   } catch (error) {
     if (error instanceof LocalError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new LocalError(code === 'ENOENT' ? `${path}: no such file` : `cannot read ${path}: ${(error as Error).message}`)
   }
-  return { body: await openAsBlob(path), size }
+  return { body: await openAsBlob(path), size: stat.size, stat }
 }
 
 export const share: Command = {
@@ -73,9 +77,12 @@ export const share: Command = {
     const mode: ProgressMode = values.quiet || out.json ? 'off' : io.stderr.isTTY ? 'bar' : values.progress ? 'lines' : 'off'
     const client = context.client()
     const password = values.password ? await readSecret(io, 'link password: ') : undefined
+    // A file sent in parts is remembered until it is complete, so that a run cut short resumes it.
+    const unfinished = new UnfinishedUploads(unfinishedUploadsPath(io.env), (message) => io.stderr.write(`fuselink: ${message}\n`))
     const results: Shared[] = []
     for (const path of files) {
-      const { body, size } = await source(path, io.stdin)
+      const { body, size, stat } = await source(path, io.stdin)
+      const uploaded = stat && { ...stat, url: client.url }
       const fileName = name ?? basename(path)
       const progress = progressReporter(io.stderr, fileName, mode)
       const shared = await client.share(body, {
@@ -88,7 +95,9 @@ export const share: Command = {
         ...(password === undefined ? {} : { password }),
         onProgress: (sent) => progress.update(sent),
         signal: context.signal,
+        ...(uploaded && { resume: unfinished.find(uploaded), onCreated: (upload) => unfinished.remember(uploaded, upload) }),
       })
+      if (uploaded) unfinished.forget(uploaded)
       progress.done()
       results.push(shared)
       if (out.json) continue
