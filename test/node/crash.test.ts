@@ -30,7 +30,7 @@ describe.each(['disk', 's3'] as const)('kill -9 mid-transfer, then a restart, No
   let api: Api
 
   beforeAll(async () => {
-    target = await startNodeService(store, { env: { RATE_LIMIT: '0', SWEEP_INTERVAL: '1' } })
+    target = await startNodeService(store, { env: { RATE_LIMIT: '0', SWEEP_INTERVAL: '1', UPLOAD_PART_SIZE: String(5 * MIB) } })
     api = new Api(target)
   })
   afterAll(async () => {
@@ -40,8 +40,11 @@ describe.each(['disk', 's3'] as const)('kill -9 mid-transfer, then a restart, No
   test('the database passes integrity_check, records and objects match, staged bytes are swept, the cut download is settled and counted once', async () => {
     // What is under way at the kill: a download held after 1 MiB, a raw
     // upload of 24 MiB held after 10 MiB, and a multipart upload whose part 2
-    // is half sent.
-    const served = bytes(8 * MIB, 41)
+    // is half sent. The download is far larger than loopback's socket buffers
+    // can take (up to 32 MiB received and 4 MiB sent here): an 8 MiB file fit
+    // in them whole on a loaded machine, so the server had finished and
+    // settled it before the kill.
+    const served = bytes(64 * MIB, 41)
     const file = await api.upload('served.bin', served)
     const link = await api.issue(file.id, { maxDownloads: 2 })
     const url = new URL(link.downloadUrl)
@@ -58,6 +61,7 @@ describe.each(['disk', 's3'] as const)('kill -9 mid-transfer, then a restart, No
 
     const parted = bytes(12 * MIB, 43)
     const upload = await api.json('POST', '/api/v1/uploads', { json: { name: 'parted.bin', size: parted.length } }, 201)
+    expect(upload.parts).toBe(3)
     const partOf = (n: number) => parted.slice((n - 1) * upload.partSize, n * upload.partSize)
     const putPart = (n: number) =>
       api.request('PUT', `/api/v1/uploads/${upload.id}/parts/${n}`, {
