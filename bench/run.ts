@@ -34,6 +34,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import Database from 'better-sqlite3'
+import { npmStartArgs } from '../test/support/node-service'
 import { freePort } from '../test/support/ports'
 import { startWorkerService, type WorkerServiceTarget } from '../test/support/worker-service'
 import { ensureTools, startBareNode, startNaiveProxy, startNginx } from './lib/anchors'
@@ -242,7 +243,12 @@ interface Startup {
 
 async function startupOf(entry: 'compiled' | 'source', adminKey: string): Promise<Startup> {
   const port = await freePort()
-  const args = entry === 'compiled' ? [join(ROOT, 'scripts/start.mjs')] : ['--import', 'tsx', join(ROOT, 'src/node/main.ts')]
+  // node's own options as npm start gives them, for both: only the entry differs.
+  const npmStart = npmStartArgs()
+  const args = [
+    ...npmStart.slice(0, -1),
+    ...(entry === 'compiled' ? npmStart.slice(-1) : ['--import', 'tsx', join(ROOT, 'src/node/main.ts')]),
+  ]
   const started = performance.now()
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,

@@ -106,6 +106,8 @@ export interface ServerOptions {
   entry?: 'compiled' | 'source'
   /** The checkout to run (default: this one); bench/s3-stream.ts runs another version beside it. */
   root?: string
+  /** Options for node itself (e.g. V8's heap sizes), before the entry: an A/B of them. */
+  nodeFlags?: string[]
 }
 
 /** The real Node entry (as `npm start` runs it) on a free port, state in a temp dir, rate limit off. */
@@ -136,6 +138,7 @@ export async function startServer(name: string, options: ServerOptions): Promise
     /listening on/,
     options.entry,
     options.root,
+    options.nodeFlags,
   )
   const startupMs = performance.now() - started
   children.push(running.child)

@@ -1,6 +1,6 @@
 import type { S3Settings } from '../core/config'
-import { ObjectMissingError, type StoredObject } from '../core/ports'
-import { type S3Credentials, S3Signer, uriEncode } from './s3-signer'
+import { ObjectMissingError, type PendingMultipart, type StoredObject } from '../core/ports'
+import { canonicalQuery, type S3Credentials, S3Signer, uriEncode } from './s3-signer'
 
 /** An S3 answer as a transport hands it over: status and headers read, body not yet. */
 export interface S3Answer {
@@ -101,6 +101,46 @@ export class S3ObjectReader {
     }
     return answer.stream()
   }
+
+  /**
+   * ListMultipartUploads (one page of at most `limit`, as the SDK's call it
+   * replaces) as one signed GET: what the Node entry's sweep asks every
+   * minute, which would otherwise load the SDK at start (docs/performance.md, "Memory").
+   */
+  async listMultipartUploads(prefix: string, limit: number): Promise<PendingMultipart[]> {
+    const query = { uploads: '', prefix, 'max-uploads': String(Math.min(limit, 1000)) }
+    const headers = this.#signer.sign('GET', this.#host, this.#prefix, {}, await this.credentials(), new Date(), query)
+    const answer = await this.transport({ origin: this.#origin, path: `${this.#prefix}?${canonicalQuery(query)}` }, headers)
+    if (answer.status !== 200) {
+      answer.discard()
+      throw new StorageAnswerError(`storage answered ${answer.status} to ListMultipartUploads`)
+    }
+    return pendingUploads(new TextDecoder().decode(await answer.bytes()))
+  }
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/** The text of an XML element's content: entities and character references decoded. */
+function xmlText(text: string): string {
+  return text.replace(/&(#x[\da-f]+|#\d+|\w+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return XML_ENTITIES[name] ?? whole
+    return String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)))
+  })
+}
+
+/** The uploads of a ListMultipartUploadsResult: those with a key and an id (the elements S3 always sends). */
+function pendingUploads(xml: string): PendingMultipart[] {
+  const field = (upload: string, name: string) => {
+    const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(upload)
+    return match ? xmlText(match[1]!) : null
+  }
+  return [...xml.matchAll(/<Upload>([\s\S]*?)<\/Upload>/g)].flatMap(([, upload]) => {
+    const key = field(upload!, 'Key')
+    const handle = field(upload!, 'UploadId')
+    const initiated = Date.parse(field(upload!, 'Initiated') ?? '')
+    return key && handle ? [{ key, handle, startedAt: Number.isNaN(initiated) ? 0 : initiated }] : []
+  })
 }
 
 /** The body's length as storage declared it (null when it did not), once the answer is what was asked for. */

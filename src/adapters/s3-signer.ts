@@ -20,6 +20,15 @@ export function uriEncode(text: string, keepSlash: boolean): string {
   return keepSlash ? encoded.replaceAll('%2F', '/') : encoded
 }
 
+/** A query string as SigV4 signs it, and as it is then sent: names and values encoded, sorted by name. */
+export function canonicalQuery(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([name, value]) => [uriEncode(name, false), uriEncode(value, false)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&')
+}
+
 const hmac = (key: string | Uint8Array, data: string): Uint8Array => createHmac('sha256', key).update(data).digest()
 
 /** `20260102T030405Z` and `20260102` for a time. */
@@ -47,9 +56,10 @@ export class S3Signer {
 
   /**
    * The headers to send with `method` to `host` for `path` (already
-   * URI-encoded, no query): `headers` (names in lower case), plus host,
-   * x-amz-date, x-amz-content-sha256, the session token if any, and
-   * authorization. Every header given is signed.
+   * URI-encoded, no query) and the `query` of `canonicalQuery(query)`:
+   * `headers` (names in lower case), plus host, x-amz-date,
+   * x-amz-content-sha256, the session token if any, and authorization. Every
+   * header given is signed.
    */
   sign(
     method: string,
@@ -58,6 +68,7 @@ export class S3Signer {
     headers: Record<string, string>,
     credentials: S3Credentials,
     at: Date,
+    query: Record<string, string> = {},
   ): Record<string, string> {
     const { amzDate, day } = stamps(at)
     const all: Record<string, string> = {
@@ -70,8 +81,7 @@ export class S3Signer {
     const names = Object.keys(all).sort()
     const signedHeaders = names.join(';')
     const canonicalHeaders = names.map((name) => `${name}:${all[name]!.trim().replace(/\s+/g, ' ')}\n`).join('')
-    // No query string: the canonical query is empty.
-    const canonicalRequest = [method, path, '', canonicalHeaders, signedHeaders, EMPTY_PAYLOAD_SHA256].join('\n')
+    const canonicalRequest = [method, path, canonicalQuery(query), canonicalHeaders, signedHeaders, EMPTY_PAYLOAD_SHA256].join('\n')
     const scope = `${day}/${this.region}/${this.service}/aws4_request`
     const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`
     const signature = createHmac('sha256', this.#signingKey(credentials.secretAccessKey, day)).update(stringToSign).digest('hex')

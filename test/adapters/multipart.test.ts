@@ -11,10 +11,10 @@ import type { UploadRecord } from '../../src/core/model'
 import { type ObjectStore, PartLengthError, UploadMissingError } from '../../src/core/ports'
 import { ORPHAN_GRACE_MS, sweepUploads } from '../../src/core/upload/sweep'
 import { applyMigrations } from '../../src/node/migrate'
-import { type LocalS3, startLocalS3 } from '../../tools/local-s3'
 import { bytes } from '../support/api'
 import { ROOT } from '../support/node-service'
 import { removeScratch, scratchDir } from '../support/scratch'
+import { assertNothingRefused, startVerifiedLocalS3, type VerifiedLocalS3 } from '../support/sigv4-proxy'
 
 // The multipart half of the ObjectStore port, on both stores as the entries
 // build them (the S3 one over s3rver with tools/s3rver-multipart.ts), and
@@ -45,12 +45,13 @@ async function readAll(store: ObjectStore, key: string): Promise<Uint8Array> {
 }
 
 let dir: string
-let s3: LocalS3
+let s3: VerifiedLocalS3
 const stores: Record<string, ObjectStore> = {}
 
 beforeAll(async () => {
   dir = scratchDir('multipart')
-  s3 = await startLocalS3()
+  // Every request checked for its signature (the listing of leftovers is signed by fuselink itself).
+  s3 = await startVerifiedLocalS3()
   stores.disk = new DiskObjectStore(join(dir, 'objects'))
   stores.s3 = new S3ObjectStore(
     {
@@ -67,6 +68,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  if (s3) assertNothingRefused(s3.tally)
   await s3?.close()
   if (dir) removeScratch(dir)
 })
@@ -120,6 +122,23 @@ describe.each(['disk', 's3'])('the %s store', (name) => {
     await expect(store().completeMultipart(key, handle, [{ number: 1, size: 100, etag: '' }])).rejects.toBeInstanceOf(UploadMissingError)
     expect(await store().head(key)).toBeNull()
   })
+
+  // Storage's XML escapes what a key may hold; the listing (a signed GET, no SDK) reads it back exactly.
+  if (name === 's3')
+    test('lists pending uploads under a prefix with their exact keys, ids and start times', async () => {
+      const key = `files/${name}-list &<>"' é/x y`
+      const before = Date.now()
+      const handle = await store().createMultipart(key, { contentType: 'x/y' })
+      const other = await store().createMultipart(`elsewhere/${name}-list`, { contentType: 'x/y' })
+      const listed = await store().listMultipartUploads(`files/${name}-list &`, 1000)
+      expect(listed.map(({ key, handle }) => ({ key, handle }))).toEqual([{ key, handle }])
+      expect(listed[0]!.startedAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000)
+      expect(listed[0]!.startedAt).toBeLessThanOrEqual(Date.now())
+      expect((await store().listMultipartUploads('elsewhere/', 1000)).map((u) => u.handle)).toEqual([other])
+      await store().abortMultipart(key, handle)
+      await store().abortMultipart(`elsewhere/${name}-list`, other)
+      expect(await store().listMultipartUploads(`files/${name}-list`, 1000)).toEqual([])
+    })
 
   test('sweeps expired uploads and the leftovers no upload names, once they are old enough', async () => {
     const database = new SqliteDatabase(join(dir, `${name}.db`))

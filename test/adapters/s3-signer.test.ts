@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { describe, expect, test } from 'vitest'
-import { EMPTY_PAYLOAD_SHA256, S3Signer, uriEncode } from '../../src/adapters/s3-signer'
+import { canonicalQuery, EMPTY_PAYLOAD_SHA256, S3Signer, uriEncode } from '../../src/adapters/s3-signer'
 
 // The download path signs its S3 GETs itself (src/adapters/s3-signer.ts);
 // s3rver checks no signature, so these tests hold the signer to AWS's own
@@ -32,7 +32,15 @@ class Sha256 {
   reset() {}
 }
 
-async function smithy(region: string, host: string, path: string, headers: Record<string, string>, at: Date, sessionToken?: string) {
+async function smithy(
+  region: string,
+  host: string,
+  path: string,
+  headers: Record<string, string>,
+  at: Date,
+  sessionToken?: string,
+  query: Record<string, string> = {},
+) {
   const signer = new SignatureV4({
     service: 's3',
     region,
@@ -47,7 +55,7 @@ async function smithy(region: string, host: string, path: string, headers: Recor
       protocol: 'https:',
       hostname: host,
       path,
-      query: {},
+      query,
       headers: { ...headers, host, 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
     },
     { signingDate: at },
@@ -97,6 +105,26 @@ describe('S3Signer', () => {
       }
     },
   )
+
+  test.each([
+    { uploads: '', prefix: 'files/', 'max-uploads': '1000' },
+    { uploads: '', prefix: 'a b/c+d=e&f ünï', 'max-uploads': '7' },
+    { 'list-type': '2', uploads: '' },
+  ] as Record<string, string>[])('a query is signed and sent as @smithy/signature-v4 signs it: %o', async (query) => {
+    const at = new Date('2026-03-04T05:06:07Z')
+    const ours = new S3Signer('eu-west-3').sign(
+      'GET',
+      '127.0.0.1:9000',
+      '/bucket/',
+      {},
+      { accessKeyId: AKID, secretAccessKey: SECRET },
+      at,
+      query,
+    )
+    expect(ours.authorization).toBe(await smithy('eu-west-3', '127.0.0.1:9000', '/bucket/', {}, at, undefined, query))
+    // Sorted by name, every name and value encoded (a slash too), an empty value kept with its '='.
+    expect(canonicalQuery({ uploads: '', prefix: 'files/x y' })).toBe('prefix=files%2Fx%20y&uploads=')
+  })
 
   test('the signing key is derived again when the day or the secret changes', () => {
     const signer = new S3Signer('us-east-1')

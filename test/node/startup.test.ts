@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { ROOT, spawnNodeEntry, stopProcess } from '../support/node-service'
+import { npmStartArgs, ROOT, spawnNodeEntry, stopProcess } from '../support/node-service'
 import { freePort } from '../support/ports'
 import { removeScratch, scratchDir } from '../support/scratch'
 
@@ -19,7 +19,7 @@ afterEach(() => {
 /** Runs the entry expecting it to refuse to start; returns its exit code and output. */
 function refuse(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
+    const child = spawn(process.execPath, npmStartArgs(), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir(), ...env },
     })

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { readdir, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +15,18 @@ import type { ServiceTarget, TargetKind, TargetOptions } from './target'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
+/**
+ * What `npm start` runs in the checkout at `root`, as node's arguments: node's
+ * own options (V8's heap sizes, docs/performance.md), then scripts/start.mjs.
+ * Read from that checkout's package.json, so that the tests and the bench run
+ * the entry exactly as it is shipped, and an older checkout as it was.
+ */
+export function npmStartArgs(root = ROOT): string[] {
+  const script: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start
+  const words = script.trim().split(/\s+/)
+  return words.slice(words.indexOf('node') + 1).map((word) => (word.startsWith('-') ? word : join(root, word)))
+}
+
 export interface NodeProcess {
   child: ChildProcess
   stdout: string[]
@@ -24,18 +36,22 @@ export interface NodeProcess {
 
 /**
  * Runs the real Node entry exactly as `npm start` does (scripts/start.mjs: the
- * compiled src/node/main.ts), and waits until it listens. `source` runs the
- * TypeScript through tsx instead, as `npm start` once did: what the bench
- * compares, and what CPU profiles read best (one file per module). `root` is
- * another checkout to run (the bench's A/B of two versions).
+ * compiled src/node/main.ts, with node's options from package.json), and waits
+ * until it listens. `source` runs the TypeScript through tsx instead, as `npm
+ * start` once did: what the bench compares, and what CPU profiles read best
+ * (one file per module). `root` is another checkout to run (the bench's A/B of
+ * two versions); `nodeFlags` are node options added after npm start's own.
  */
 export async function spawnNodeEntry(
   env: Record<string, string>,
   waitFor = /listening on/,
   entry: 'compiled' | 'source' = 'compiled',
   root = ROOT,
+  nodeFlags: string[] = [],
 ): Promise<NodeProcess> {
-  const args = entry === 'compiled' ? [join(root, 'scripts/start.mjs')] : ['--import', 'tsx', join(root, 'src/node/main.ts')]
+  const started = npmStartArgs(root)
+  const entryArgs = entry === 'compiled' ? started.slice(-1) : ['--import', 'tsx', join(root, 'src/node/main.ts')]
+  const args = [...started.slice(0, -1), ...nodeFlags, ...entryArgs]
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
