@@ -5,6 +5,8 @@
  * turned each round. Per variant and store, one fresh server each round:
  *
  *   - idle RSS 2 s after it listens (the bench's M1), and the first request's time;
+ *   - 1 KiB downloads with wrk (32 connections, 4 s): per second, server CPU µs each
+ *     (what a smaller young generation costs in garbage collection);
  *   - one 256 MiB download (MB/s, server CPU s/GiB: what a memory bound must not cost);
  *   - the RSS peak (sampled, and VmHWM) with 8 × 256 MiB at once (M2), MB/s and CPU;
  *   - the RSS peak with 200 curls at 20 MB/s each for 8 s (M3), and the CPU meanwhile.
@@ -21,7 +23,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -32,6 +34,7 @@ import { measureWindow } from './lib/machine'
 import { memory, resetPeak, sampleRss } from './lib/proc'
 import { checkout, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
 import { issueLinks } from './lib/scenario'
+import { runWrk } from './lib/wrk'
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -61,6 +64,8 @@ interface Sample {
   startMs: number
   idleMiB: number
   firstRequestMs: number
+  smallPerSecond: number
+  smallCpuMicros: number
   oneMBs: number
   oneCpuPerGiB: number
   eightMBs: number
@@ -113,9 +118,10 @@ async function measure(
   variant: Variant,
   store: 'disk' | 's3',
   adminKey: string,
-  largePath: string,
+  files: { largePath: string; smallPath: string },
   s3env: Record<string, string>,
 ): Promise<Sample> {
+  const { largePath, smallPath } = files
   const server = await startServer(`${store}-${variant.name.replace(/\W/g, '_')}`, {
     adminKey,
     root: variant.root,
@@ -135,6 +141,15 @@ async function measure(
   if (file.size !== SIZE) throw new Error(`${variant.name} ${store}: the file has ${file.size} bytes`)
   const [link] = await issueLinks(server, adminKey, file.id, 1, 10_000)
   const url = `${server.origin}/d/${link!.token}`
+
+  const small = await uploadFile(server.origin, adminKey, smallPath, 'small.bin')
+  const smallLinks = await issueLinks(server, adminKey, small.id, 4, 10_000)
+  const spec = { paths: smallLinks.map((l) => `/d/${l.token}`), status: 200, expectBody: readFileSync(smallPath) }
+  await runWrk(server.origin, spec, { connections: 32, seconds: 1 })
+  const smallWindow = measureWindow({ server: server.pid })
+  const wrk = await runWrk(server.origin, spec, { connections: 32, seconds: 4 })
+  const smallCpu = smallWindow.end().cpu.server!
+  if (wrk.badStatus + wrk.badBody + wrk.socketErrors > 0) throw new Error(`${variant.name} ${store}, 1 KiB: ${wrk.firstBad}`)
 
   const downloads = async (count: number) => {
     const window = measureWindow({ server: server.pid })
@@ -161,6 +176,8 @@ async function measure(
     startMs: server.startupMs,
     idleMiB,
     firstRequestMs,
+    smallPerSecond: wrk.perSecond,
+    smallCpuMicros: (smallCpu * 1e6) / wrk.requests,
     oneMBs: one.mbPerSecond,
     oneCpuPerGiB: one.cpuPerGiB,
     eightMBs: eight.result.mbPerSecond,
@@ -180,6 +197,8 @@ async function main(): Promise<void> {
   const s3 = await startS3rverProcess()
   const largePath = join(tempDir('memory-ab'), 'large.bin')
   await writeDeterministicFile(largePath, SIZE, 2)
+  const smallPath = join(tempDir('memory-ab'), 'small.bin')
+  writeFileSync(smallPath, randomBytes(1024))
   const client = new S3Client({
     region: 'us-east-1',
     endpoint: s3.endpoint,
@@ -197,7 +216,7 @@ async function main(): Promise<void> {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]!)
     for (const variant of order) {
       for (const store of ['disk', 's3'] as const) {
-        const sample = await measure(variant, store, adminKey, largePath, s3.env)
+        const sample = await measure(variant, store, adminKey, { largePath, smallPath }, s3.env)
         const key = `${variant.name} | ${store}`
         samples.set(key, [...(samples.get(key) ?? []), sample])
         process.stderr.write(
@@ -210,16 +229,16 @@ async function main(): Promise<void> {
 
   console.log(`\n${ROUNDS} rounds; medians (min–max for RSS)`)
   console.log(
-    '| variant | store | start ms | idle RSS MiB | first import ms | 1 × 256 MiB MB/s (s/GiB) | 8 × 256 MiB MB/s (s/GiB) | 8× peak MiB | 200 slow peak MiB | slow CPU s | others (cores) |',
+    '| variant | store | start ms | idle RSS MiB | first import ms | 1 KiB /s (CPU µs) | 1 × 256 MiB MB/s (s/GiB) | 8 × 256 MiB MB/s (s/GiB) | 8× peak MiB | 200 slow peak MiB | slow CPU s | others (cores) |',
   )
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const [key, own] of samples) {
     const m = (pick: (s: Sample) => number, digits = 0) => fmt(median(own.map(pick)), digits)
     const range = (pick: (s: Sample) => number) =>
       `${m(pick, 1)} (${fmt(Math.min(...own.map(pick)), 1)}–${fmt(Math.max(...own.map(pick)), 1)})`
     const [name, store] = key.split(' | ')
     console.log(
-      `| ${name} | ${store} | ${m((s) => s.startMs)} | ${range((s) => s.idleMiB)} | ${store === 's3' ? m((s) => s.firstRequestMs, 1) : '—'} | ${m((s) => s.oneMBs)} (${m((s) => s.oneCpuPerGiB, 2)}) | ${m((s) => s.eightMBs)} (${m((s) => s.eightCpuPerGiB, 2)}) | ${range((s) => s.eightPeakMiB)} | ${range((s) => s.slowPeakMiB)} | ${m((s) => s.slowCpuSeconds, 2)} | ${m((s) => s.othersCores, 2)} |`,
+      `| ${name} | ${store} | ${m((s) => s.startMs)} | ${range((s) => s.idleMiB)} | ${store === 's3' ? m((s) => s.firstRequestMs, 1) : '—'} | ${m((s) => s.smallPerSecond)} (${m((s) => s.smallCpuMicros)}) | ${m((s) => s.oneMBs)} (${m((s) => s.oneCpuPerGiB, 2)}) | ${m((s) => s.eightMBs)} (${m((s) => s.eightCpuPerGiB, 2)}) | ${range((s) => s.eightPeakMiB)} | ${range((s) => s.slowPeakMiB)} | ${m((s) => s.slowCpuSeconds, 2)} | ${m((s) => s.othersCores, 2)} |`,
     )
   }
 }
