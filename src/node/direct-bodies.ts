@@ -45,6 +45,14 @@ class ResponseSink implements ByteSink {
 type NodeBindings = HttpBindings | Http2Bindings
 
 /**
+ * What the writes of all streamed downloads may hold at once: a download's
+ * writes grow to 1 MiB while few stream (one download, or eight, go as fast
+ * as before), and shrink towards 64 KiB when hundreds of slow clients each
+ * keep a write waiting for their socket (docs/performance.md, "Memory").
+ */
+const WRITES_IN_FLIGHT = 32 * 1024 * 1024
+
+/**
  * Streamed downloads written to the socket by the entry itself. A web stream
  * costs a promise chain per chunk on Node, and @hono/node-server copies it
  * chunk by chunk into the response; a metered body written straight to the
@@ -58,6 +66,8 @@ type NodeBindings = HttpBindings | Http2Bindings
  */
 export function directBodies(appFetch: (request: Request, env: NodeBindings) => Response | Promise<Response>) {
   const offered = new WeakMap<ServerResponse, MeteredBody>()
+  let streaming = 0
+  const largestWrite = () => WRITES_IN_FLIGHT / streaming
   return {
     offer(c: Context, body: MeteredBody): void {
       const outgoing = (c.env as Partial<NodeBindings> | undefined)?.outgoing
@@ -79,7 +89,8 @@ export function directBodies(appFetch: (request: Request, env: NodeBindings) => 
       const cookies = response.headers.getSetCookie()
       if (cookies.length > 0) head['set-cookie'] = cookies
       outgoing.writeHead(response.status, head)
-      void pipeMetered(body, new ResponseSink(outgoing))
+      streaming++
+      void pipeMetered(body, new ResponseSink(outgoing), largestWrite).finally(() => streaming--)
       return RESPONSE_ALREADY_SENT
     },
   }

@@ -290,9 +290,11 @@ const MAX_WRITE = 1024 * 1024
  * Writes a metered body to a sink the runtime provides, without a web stream
  * in between: one granted chunk at a time, each handed back to its source
  * once written, waiting while the sink is full. Ends the sink, or aborts it
- * when the body fails or stops short.
+ * when the body fails or stops short. `largestWrite` may bound the writes
+ * below 1 MiB, asked before each one (the Node entry shares a budget among
+ * the downloads streaming at once).
  */
-export async function pipeMetered(body: MeteredBody, sink: ByteSink): Promise<void> {
+export async function pipeMetered(body: MeteredBody, sink: ByteSink, largestWrite: () => number = () => MAX_WRITE): Promise<void> {
   if (!body.claim((error) => sink.abort(error))) {
     sink.abort(new Error('the body has another consumer'))
     return
@@ -301,10 +303,11 @@ export async function pipeMetered(body: MeteredBody, sink: ByteSink): Promise<vo
   let size = MIN_WRITE
   try {
     for (;;) {
-      const chunk = await body.next(size)
+      const largest = Math.max(MIN_WRITE, Math.min(MAX_WRITE, largestWrite()))
+      const chunk = await body.next(Math.min(size, largest))
       if (chunk === null) return sink.end()
       if (sink.write(chunk, () => body.release(chunk))) {
-        size = Math.min(size * 2, MAX_WRITE)
+        size = Math.min(size * 2, largest)
       } else {
         size = Math.max(size / 2, MIN_WRITE)
         await sink.ready()
