@@ -4,10 +4,12 @@
 // every module compiled on the way: about 40 MiB more resident memory and a
 // slower start than running the compiled bundle (docs/performance.md). So the
 // entry is bundled with esbuild into dist/node/ (dependencies stay in
-// node_modules; the AWS SDK is split off and loaded only with an S3 bucket),
+// node_modules; the AWS SDK is split off and loaded on the first S3 call that needs it),
 // rebuilt here whenever a file under src/ or the lock file is newer than the
 // bundle, and then run in this process. Right after `npm ci` on a clean clone
-// the first start builds it (well under a second).
+// the first start builds it (well under a second). package.json's `start` gives
+// node --max-semi-space-size (V8 reads it only from the command line): the
+// young generation capped at 4 MiB a semi-space instead of 16 (docs/performance.md, "Memory").
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'

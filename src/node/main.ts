@@ -46,7 +46,7 @@ const unrefTimer: SetTimer = (run, ms) => {
   return () => clearTimeout(timer)
 }
 
-/** The S3 store, loaded only when a bucket is set: the AWS SDK is about 10 MiB of memory a local store never uses. */
+/** The S3 store, loaded only when a bucket is set; it loads the AWS SDK itself, on the first call that needs it. */
 async function s3Store(settings: S3Settings): Promise<ObjectStore> {
   const [{ S3ObjectStore }, { nodeTransport }] = await Promise.all([
     import('../adapters/s3-store'),
