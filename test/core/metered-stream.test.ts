@@ -1,13 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { sourceOfStream } from '../../src/core/http/byte-sources'
-import {
-  MeteredBody,
-  meterStream,
-  pipeMetered,
-  StoppedError,
-  StorageStalledError,
-  type StreamEnd,
-} from '../../src/core/http/metered-stream'
+import { MeteredBody, meterStream, StoppedError, StorageStalledError, type StreamEnd } from '../../src/core/http/metered-stream'
 
 function source(chunks: number[], failAt?: number): ReadableStream<Uint8Array> {
   let i = 0
@@ -133,70 +126,5 @@ describe('meterStream', () => {
     await body.ended
     expect(ends).toEqual([[20, 'failed']])
     expect(cancelled).toBe(true)
-  })
-})
-
-describe('pipeMetered', () => {
-  const MIB = 1024 * 1024
-
-  /** Writes of `size` bytes through a sink that takes everything at once, `largestWrite` asked before each. */
-  async function writes(size: number, largestWrite?: () => number) {
-    let position = 0
-    const body = new MeteredBody(
-      {
-        read: async (max) => {
-          const length = Math.min(max, size - position)
-          position += length
-          return length > 0 ? new Uint8Array(length) : null
-        },
-        release: () => {},
-        cancel: async () => {},
-      },
-      { allow: async (total) => total, end: async () => {} },
-    )
-    const written: number[] = []
-    let ended = false
-    await pipeMetered(
-      body,
-      {
-        write: (chunk, done) => {
-          written.push(chunk.byteLength)
-          done()
-          return true
-        },
-        ready: async () => {},
-        end: () => {
-          ended = true
-        },
-        abort: (error) => {
-          throw error
-        },
-        onClose: () => {},
-      },
-      largestWrite,
-    )
-    expect(ended).toBe(true)
-    expect(written.reduce((a, b) => a + b, 0)).toBe(size)
-    return written
-  }
-
-  test('writes grow from 64 KiB to 1 MiB while the sink takes them', async () => {
-    const written = await writes(8 * MIB)
-    expect(written.slice(0, 5)).toEqual([64, 128, 256, 512, 1024].map((k) => k * 1024))
-    expect(Math.max(...written)).toBe(MIB)
-  })
-
-  test('a bound on the largest write holds from the next write on, never below 64 KiB', async () => {
-    let largest = MIB
-    const seen: number[] = []
-    const written = await writes(8 * MIB, () => {
-      seen.push(largest)
-      return largest
-    })
-    expect(written.length).toBe(seen.length - 1)
-    expect(written.every((size, i) => size <= Math.max(64 * 1024, seen[i]!))).toBe(true)
-    largest = 100 * 1024
-    expect(Math.max(...(await writes(4 * MIB, () => largest)))).toBe(100 * 1024)
-    expect(Math.max(...(await writes(MIB, () => 1024)))).toBe(64 * 1024)
   })
 })
