@@ -56,7 +56,7 @@ const TIMING = {
   smallSeconds: 5,
   linksSeconds: 8,
   coldSeconds: 2,
-  streamRounds: 3,
+  streamRounds: 5,
   parallel: 8,
   slowClients: 200,
   slowRate: '20M',
@@ -426,7 +426,9 @@ async function main(): Promise<void> {
   const one: Record<keyof typeof paths, Stream[]> = { nginx: [], bare: [], disk: [], direct: [], s3: [] }
   for (let round = 0; round < TIMING.streamRounds; round++) {
     progress(`256 MiB, one at a time, round ${round + 1} of ${TIMING.streamRounds} (curl)`)
-    for (const name of Object.keys(paths) as (keyof typeof paths)[])
+    // The order turns each round, so that no path always runs right after the same one.
+    const names = Object.keys(paths) as (keyof typeof paths)[]
+    for (const name of names.map((_, i) => names[(i + round) % names.length]!))
       one[name].push(await timedDownloads(`256 MiB ${name} round ${round + 1}`, paths[name].url, 1, paths[name].pid))
   }
 

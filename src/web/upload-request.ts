@@ -4,7 +4,7 @@
  * speed and time left, and a button to cancel it. The request's token is the
  * last segment of the page's address.
  */
-import { humanSize, timeLeft } from './uploader/format'
+import { humanSize, humanSpeed, shortDuration } from '../core/ui/human'
 import { isRemembered, rememberedUploads, type UploadProgress, upload } from './uploader/upload'
 
 const token = decodeURIComponent(location.pathname.split('/').pop() ?? '')
@@ -45,8 +45,8 @@ function count(file: File, sign: 1 | -1): void {
 function describe(progress: UploadProgress): string {
   const done = `${humanSize(progress.loaded)} of ${humanSize(progress.total)}`
   if (progress.bytesPerSecond <= 0) return progress.resumedBytes > 0 ? `${done}, resuming` : done
-  const left = progress.secondsLeft === null ? '' : `, ${timeLeft(progress.secondsLeft)}`
-  return `${done} · ${humanSize(progress.bytesPerSecond)}/s${left}`
+  const left = progress.secondsLeft === null ? '' : `, ${shortDuration(progress.secondsLeft)} left`
+  return `${done} · ${humanSpeed(progress.bytesPerSecond)}${left}`
 }
 
 function send(file: File): void {

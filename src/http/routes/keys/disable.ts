@@ -14,7 +14,7 @@ export const route = createRoute({
   tags: ['Keys'],
   summary: 'Disable an API key',
   description:
-    "The key stops working at once; with `?revokeLinks=true` every link it issued is revoked as well (410 `link_revoked`), in the same step. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
+    "The key stops working at once; with `?revokeLinks=true` every link it issued is revoked as well (410 `link_revoked`), in the same step, and each gets a `revoked` event, as if revoked one by one. Disabling it again answers 204 too. An admin disables any key; a user only its own (another owner's key, or an unknown id: 404). A `user` key that belongs to no user cannot manage keys (403).",
   security: BEARER,
   request: { params: idParam('key'), query: DisableKeyQuery },
   responses: {
