@@ -78,10 +78,14 @@ export class FileSource implements ByteSource {
   }
 
   #take(want: number): ArrayBuffer {
+    const size = bufferSize(want)
+    // Reads that shrank (the client slowed down, or more downloads share the
+    // write budget) let their larger buffers go instead of holding them.
+    for (let i = this.#free.length - 1; i >= 0; i--) if (this.#free[i]!.byteLength > size) this.#free.splice(i, 1)
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= want)
     if (index >= 0) return this.#free.splice(index, 1)[0]!
     // Uninitialised memory is fine: only the bytes a read filled are ever handed on.
-    const buffer = Buffer.allocUnsafeSlow(bufferSize(want)).buffer as ArrayBuffer
+    const buffer = Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer
     this.#mine.add(buffer)
     return buffer
   }

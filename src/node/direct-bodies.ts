@@ -13,14 +13,22 @@ class ResponseSink implements ByteSink {
     return this.response.write(chunk, done)
   }
 
-  ready(): Promise<void> {
+  ready(): Promise<boolean> {
     const response = this.response
-    if (!response.writableNeedDrain || response.destroyed) return Promise.resolve()
+    if (!response.writableNeedDrain || response.destroyed) return Promise.resolve(true)
     return new Promise((resolve) => {
+      // A write the socket took whole drains before the event loop polls for
+      // I/O again (Node writes it out on the next tick); one that waits for
+      // the client to read drains only after a poll.
+      let polled = false
+      const poll = setImmediate(() => {
+        polled = true
+      })
       const go = () => {
+        clearImmediate(poll)
         response.off('drain', go)
         response.off('close', go)
-        resolve()
+        resolve(!polled)
       }
       response.on('drain', go)
       response.on('close', go)
@@ -45,6 +53,14 @@ class ResponseSink implements ByteSink {
 type NodeBindings = HttpBindings | Http2Bindings
 
 /**
+ * What the large writes of every download streaming at once may hold in all:
+ * up to four downloads write 1 MiB at a time, eight 512 KiB each, and a
+ * crowd of slow clients at the smallest size, so that memory stays flat
+ * however many there are (docs/performance.md).
+ */
+const WRITE_BUDGET = 4 * 1024 * 1024
+
+/**
  * Streamed downloads written to the socket by the entry itself. A web stream
  * costs a promise chain per chunk on Node, and @hono/node-server copies it
  * chunk by chunk into the response; a metered body written straight to the
@@ -58,6 +74,8 @@ type NodeBindings = HttpBindings | Http2Bindings
  */
 export function directBodies(appFetch: (request: Request, env: NodeBindings) => Response | Promise<Response>) {
   const offered = new WeakMap<ServerResponse, MeteredBody>()
+  let streaming = 0
+  const share = () => WRITE_BUDGET / Math.max(1, streaming)
   return {
     offer(c: Context, body: MeteredBody): void {
       const outgoing = (c.env as Partial<NodeBindings> | undefined)?.outgoing
@@ -79,7 +97,8 @@ export function directBodies(appFetch: (request: Request, env: NodeBindings) => 
       const cookies = response.headers.getSetCookie()
       if (cookies.length > 0) head['set-cookie'] = cookies
       outgoing.writeHead(response.status, head)
-      void pipeMetered(body, new ResponseSink(outgoing))
+      streaming++
+      void pipeMetered(body, new ResponseSink(outgoing), share).finally(() => streaming--)
       return RESPONSE_ALREADY_SENT
     },
   }

@@ -280,11 +280,21 @@ export function meterStream(source: ReadableStream<Uint8Array>, meter: Meter): {
   return { body: metered.stream(), ended: metered.ended }
 }
 
-// Writes grow while the sink takes them whole and shrink while it is full,
-// so that a fast client gets few large writes and a slow one holds little
-// memory: what waits for a full socket is one write.
+// Writes grow while the sink takes them whole at once and shrink while it
+// makes us wait on the client, so that a fast client gets few large writes
+// (each write costs a storage read, a grant check and a turn of the loop) and
+// a slow one holds little memory: what waits for a full socket is one write.
+// The caller may cap them lower (the Node entry shares a budget among the
+// downloads streaming at once).
 const MIN_WRITE = 64 * 1024
 const MAX_WRITE = 1024 * 1024
+
+/** The largest write size allowed under `cap`: a power of two from MIN_WRITE to MAX_WRITE. */
+function writeCap(cap: number): number {
+  let size = MIN_WRITE
+  while (size * 2 <= Math.min(cap, MAX_WRITE)) size *= 2
+  return size
+}
 
 /**
  * Writes a metered body to a sink the runtime provides, without a web stream
@@ -292,7 +302,7 @@ const MAX_WRITE = 1024 * 1024
  * once written, waiting while the sink is full. Ends the sink, or aborts it
  * when the body fails or stops short.
  */
-export async function pipeMetered(body: MeteredBody, sink: ByteSink): Promise<void> {
+export async function pipeMetered(body: MeteredBody, sink: ByteSink, largestWrite: () => number = () => MAX_WRITE): Promise<void> {
   if (!body.claim((error) => sink.abort(error))) {
     sink.abort(new Error('the body has another consumer'))
     return
@@ -303,12 +313,8 @@ export async function pipeMetered(body: MeteredBody, sink: ByteSink): Promise<vo
     for (;;) {
       const chunk = await body.next(size)
       if (chunk === null) return sink.end()
-      if (sink.write(chunk, () => body.release(chunk))) {
-        size = Math.min(size * 2, MAX_WRITE)
-      } else {
-        size = Math.max(size / 2, MIN_WRITE)
-        await sink.ready()
-      }
+      const atOnce = sink.write(chunk, () => body.release(chunk)) || (await sink.ready())
+      size = Math.min(atOnce ? size * 2 : Math.max(size / 2, MIN_WRITE), writeCap(largestWrite()))
     }
   } catch (error) {
     sink.abort(error)
