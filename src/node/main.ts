@@ -10,7 +10,7 @@ import { DiskObjectStore } from '../adapters/disk-store'
 import { sha256Hex } from '../adapters/sha256'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
-import { syncSigner } from '../adapters/token-signer'
+import { withSyncCrypto } from '../adapters/token-signer'
 import { NodeWebhookTransport } from '../adapters/webhook-node'
 import { systemClock } from '../core/clock'
 import type { S3Settings } from '../core/config'
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const ring = await loadKeyRing({ ...config, dataDir })
-  const keys = { ...ring, signing: { ...ring.signing, sign: syncSigner(ring.signing) } }
+  const keys = withSyncCrypto(ring)
 
   const databasePath = join(dataDir, 'fuselink.db')
   const database = new SqliteDatabase(databasePath)

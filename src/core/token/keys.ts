@@ -13,6 +13,13 @@ export interface VerifyKey {
   signingKey?: CryptoKey | Uint8Array
   /** The public half, published at /.well-known/jwks.json; absent for HMAC secrets. */
   publicJwk?: JWK
+  /**
+   * The same key as a synchronous check of a signature over a JWS signing
+   * input, where the runtime has one (Node: node:crypto,
+   * src/adapters/token-signer.ts); otherwise jose verifies through WebCrypto,
+   * on Node a hop to the thread pool per token (docs/performance.md).
+   */
+  verifySignature?: (input: Uint8Array, signature: Uint8Array) => boolean
 }
 
 export interface KeyRing {
