@@ -7,9 +7,7 @@
 // node_modules; the AWS SDK is split off and loaded on the first S3 call that needs it),
 // rebuilt here whenever a file under src/ or the lock file is newer than the
 // bundle, and then run in this process. Right after `npm ci` on a clean clone
-// the first start builds it (well under a second). package.json's `start` gives
-// node --max-semi-space-size (V8 reads it only from the command line): the
-// young generation capped at 4 MiB a semi-space instead of 16 (docs/performance.md, "Memory").
+// the first start builds it (well under a second).
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
