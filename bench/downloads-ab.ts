@@ -18,16 +18,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { deterministicBytes } from './lib/data'
+import { flag, fmt, median } from './lib/figures'
 import { api, uploadFile } from './lib/http'
 import { measureWindow } from './lib/machine'
 import { checkout, cleanupAll, type Server, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
+import { s3rverClient } from './lib/s3rver-client'
 import { issueLinks, MAX_DOWNLOADS_PER_LINK } from './lib/scenario'
 import { collectedTokens, runWrk, type WrkSpec } from './lib/wrk'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const ROUNDS = Number(flag('rounds') ?? 5)
 const SECONDS = Number(flag('seconds') ?? 4)
 const BASELINE = flag('baseline')
@@ -40,13 +40,6 @@ const TITLES: Record<Row, string> = {
   hot: '1 KiB, local store, 16 links used again and again (S1)',
   cold: '1 KiB, local store, each token used once (S2)',
   s3: '1 KiB, S3 store (S3)',
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 interface Side {
@@ -81,13 +74,7 @@ async function main(): Promise<void> {
 
   const s3 = ROWS.includes('s3') ? await startS3rverProcess() : null
   if (s3) {
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    })
+    const client = s3rverClient(s3)
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/small.bin', Body: small }))
     client.destroy()
   }

@@ -13,24 +13,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { flag, fmt, median } from './lib/figures'
 import { uploadFile } from './lib/http'
 import { measureWindow } from './lib/machine'
 import { checkout, cleanupAll, type Server, startServer, stopServer, tempDir } from './lib/processes'
 import { runWrk } from './lib/wrk'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const ROUNDS = Number(flag('rounds') ?? 5)
 const SECONDS = Number(flag('seconds') ?? 4)
 const BASELINE = flag('baseline')
 const CONNECTIONS = 32
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 async function main(): Promise<void> {
   if (!BASELINE) throw new Error('usage: npx tsx bench/links-ab.ts --baseline=<git revision> [--rounds=5] [--seconds=4]')

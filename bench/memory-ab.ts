@@ -27,17 +27,17 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { writeDeterministicFile } from './lib/data'
+import { flag, fmt, median } from './lib/figures'
 import { api, curlDownload, uploadFile } from './lib/http'
 import { measureWindow } from './lib/machine'
 import { memory, resetPeak, sampleRss } from './lib/proc'
 import { checkout, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
+import { s3rverClient } from './lib/s3rver-client'
 import { issueLinks } from './lib/scenario'
 import { runWrk } from './lib/wrk'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const ROUNDS = Number(flag('rounds') ?? 3)
 const BASELINE = flag('baseline')
 const FLAG_SETS = (flag('flags') ?? '').split(';').map((set) => set.split(' ').filter(Boolean))
@@ -46,13 +46,6 @@ const GiB = 1024 ** 3
 const SIZE = 256 * MiB
 const PARALLEL = 8
 const SLOW = { clients: 200, rate: '20M', seconds: 8 }
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 interface Variant {
   name: string
@@ -199,13 +192,7 @@ async function main(): Promise<void> {
   await writeDeterministicFile(largePath, SIZE, 2)
   const smallPath = join(tempDir('memory-ab'), 'small.bin')
   writeFileSync(smallPath, randomBytes(1024))
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  })
+  const client = s3rverClient(s3)
   await client.send(
     new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/large.bin', Body: createReadStream(largePath), ContentLength: SIZE }),
   )

@@ -19,9 +19,10 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { renderSummary, summarise } from './lib/cpuprofile'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
+import { flag } from './lib/figures'
 import { api, streamDownload, uploadFile } from './lib/http'
 import { cpuMicros } from './lib/proc'
 import {
@@ -35,13 +36,13 @@ import {
   stopServer,
   tempDir,
 } from './lib/processes'
+import { s3rverClient } from './lib/s3rver-client'
 import { issueLinks, linkIssuing, MAX_DOWNLOADS_PER_LINK, measured, smallDownloads } from './lib/scenario'
 
 const SCENARIOS = ['small-disk', 'small-s3', 'cold-disk', 'links', 'stream-s3', 'stream-disk', 'parallel-s3', 'parallel-disk'] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const top = Number(flag('top') ?? 30)
 
 async function run(scenario: Scenario): Promise<void> {
@@ -109,13 +110,7 @@ async function run(scenario: Scenario): Promise<void> {
     await writeDeterministicFile(largePath, size, 2)
     let fileId: string
     if (s3) {
-      const client = new S3Client({
-        region: 'us-east-1',
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-      })
+      const client = s3rverClient(s3)
       await client.send(
         new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/large.bin', Body: createReadStream(largePath), ContentLength: size }),
       )

@@ -31,7 +31,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import Database from 'better-sqlite3'
 import { npmStartArgs } from '../test/support/node-service'
@@ -39,10 +39,12 @@ import { freePort } from '../test/support/ports'
 import { startWorkerService, type WorkerServiceTarget } from '../test/support/worker-service'
 import { ensureTools, startBareNode, startNaiveProxy, startNginx } from './lib/anchors'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
+import { fmt, median } from './lib/figures'
 import { api, curlDownload, streamDownload, uploadFile } from './lib/http'
 import { descendantsNamed, measureWindow, type WindowResult } from './lib/machine'
 import { memory, resetPeak, sampleRss } from './lib/proc'
 import { cleanupAll, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir, track } from './lib/processes'
+import { s3rverClient } from './lib/s3rver-client'
 import { issueLinks, MAX_DOWNLOADS_PER_LINK } from './lib/scenario'
 import { collectedTokens, runWrk, type WrkResult, type WrkSpec } from './lib/wrk'
 
@@ -79,15 +81,6 @@ function check(name: string, ok: boolean, detail = ''): boolean {
 const benchStart = performance.now()
 function progress(message: string): void {
   process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1).padStart(5)}s] ${message}\n`)
-}
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a'
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** What a row says about the machine while it ran. */
@@ -302,14 +295,7 @@ async function main(): Promise<void> {
   const idle = { disk: memory(disk.pid).rss, s3: memory(s3Server.pid).rss }
   const nginx = await startNginx(files)
   const bare = await startBareNode(files)
-  const s3Client = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  })
+  const s3Client = s3rverClient(s3)
 
   progress('uploading: 1 KiB and 256 MiB through fuselink (local store); into s3rver directly + import')
   const smallDisk = await uploadFile(disk.origin, adminKey, join(files, 'small.bin'), 'small.bin')

@@ -19,29 +19,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { startNaiveProxy } from './lib/anchors'
 import { writeDeterministicFile } from './lib/data'
+import { flag, fmt, median } from './lib/figures'
 import { api, curlDownload, streamDownload } from './lib/http'
 import { measureWindow } from './lib/machine'
 import { checkout, cleanupAll, type Server, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
+import { s3rverClient } from './lib/s3rver-client'
 import { issueLinks } from './lib/scenario'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const ROUNDS = Number(flag('rounds') ?? 7)
 const SIZE = Number(flag('mib') ?? 256) * 1024 * 1024
 const PARALLEL = Number(flag('parallel') ?? 1)
 const BASELINE = flag('baseline')
 const GiB = 1024 ** 3
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /** CPU seconds of this process's reaped children (the curls), from /proc/self/stat's cutime and cstime. */
 function reapedChildrenSeconds(): number {
@@ -122,13 +115,7 @@ async function main(): Promise<void> {
 
   const largePath = join(tempDir('s3-stream'), 'large.bin')
   const sha = await writeDeterministicFile(largePath, SIZE, 2)
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  })
+  const client = s3rverClient(s3)
   await client.send(
     new PutObjectCommand({ Bucket: s3.bucket, Key: 'bench/large.bin', Body: createReadStream(largePath), ContentLength: SIZE }),
   )

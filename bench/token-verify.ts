@@ -9,18 +9,11 @@
  */
 import { withSyncCrypto } from '../src/adapters/token-signer'
 import { buildKeyRing, generateSigningJwk, type KeyRing, signLinkToken, verifyLinkToken } from '../src/core/token'
+import { flag, median } from './lib/figures'
 
-const args = process.argv.slice(2)
-const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
 const ROUNDS = Number(flag('rounds') ?? 7)
 const CHECKS = Number(flag('checks') ?? 20_000)
 const IN_FLIGHT = 64
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /** CPU µs per check and checks per second of wall time, `CHECKS` tokens (all different) verified `IN_FLIGHT` at a time. */
 async function round(ring: KeyRing, tokens: string[]): Promise<{ cpu: number; perSecond: number }> {
