@@ -5,35 +5,22 @@ import type { Context } from 'hono'
 import { type MeteredBody, pipeMetered } from '../core/http/metered-stream'
 import type { ByteSink } from '../core/ports'
 
-/**
- * A client that takes a write at least this fast keeps up: its writes may
- * grow. A slower one (a phone, a throttled download) gets the smallest
- * writes, so that what waits for its socket stays small.
- */
-const KEEPING_UP_BYTES_PER_SECOND = 64 * 1000 * 1000
-
 /** The server response as a sink: chunks go to the socket as they are, with Node's own backpressure. */
 class ResponseSink implements ByteSink {
-  #lastBytes = 0
-  #lastAt = 0
-
   constructor(private readonly response: ServerResponse) {}
 
   write(chunk: Uint8Array, done: () => void): boolean {
-    this.#lastBytes = chunk.byteLength
-    this.#lastAt = performance.now()
     return this.response.write(chunk, done)
   }
 
-  ready(): Promise<boolean> {
+  ready(): Promise<void> {
     const response = this.response
-    if (!response.writableNeedDrain || response.destroyed) return Promise.resolve(true)
+    if (!response.writableNeedDrain || response.destroyed) return Promise.resolve()
     return new Promise((resolve) => {
       const go = () => {
         response.off('drain', go)
         response.off('close', go)
-        const seconds = (performance.now() - this.#lastAt) / 1000
-        resolve(this.#lastBytes >= seconds * KEEPING_UP_BYTES_PER_SECOND)
+        resolve()
       }
       response.on('drain', go)
       response.on('close', go)

@@ -6,22 +6,20 @@ import type { ByteSink } from '../../src/core/ports'
 const KiB = 1024
 const MiB = 1024 * KiB
 
-/**
- * A sink that records the size of every write. `takesAtOnce` says, write by
- * write, whether it took the chunk without waiting on the client: a fast
- * socket, or a full one that drained only after the client read.
- */
-function recordingSink(takesAtOnce: (write: number) => boolean) {
+/** A sink that records the size of every write and, like a Node response, asks to wait after each large one. */
+function recordingSink() {
   const writes: number[] = []
+  let waits = 0
   let ended = false
   const sink: ByteSink = {
     write(chunk, done) {
       writes.push(chunk.byteLength)
       done()
-      // Like a Node response: a chunk over the high-water mark is never "taken" synchronously.
-      return false
+      return chunk.byteLength < 16 * KiB
     },
-    ready: async () => takesAtOnce(writes.length),
+    ready: async () => {
+      waits++
+    },
     end: () => {
       ended = true
     },
@@ -30,7 +28,7 @@ function recordingSink(takesAtOnce: (write: number) => boolean) {
     },
     onClose: () => {},
   }
-  return { sink, writes, ended: () => ended }
+  return { sink, writes, waits: () => waits, ended: () => ended }
 }
 
 function body(size: number) {
@@ -45,35 +43,19 @@ function body(size: number) {
 }
 
 describe('pipeMetered write sizes', () => {
-  test('a client that keeps up gets writes doubling from 64 KiB to 1 MiB, and every byte', async () => {
-    const { metered, sent } = body(8 * MiB)
-    const { sink, writes, ended } = recordingSink(() => true)
+  test('a download alone goes out in 1 MiB writes, waiting for the sink after each, every byte sent', async () => {
+    const { metered, sent } = body(8 * MiB + 5)
+    const { sink, writes, waits, ended } = recordingSink()
     await pipeMetered(metered, sink)
     await metered.ended
-    expect(writes.slice(0, 5)).toEqual([64 * KiB, 128 * KiB, 256 * KiB, 512 * KiB, MiB])
-    expect(new Set(writes.slice(4, -1))).toEqual(new Set([MiB]))
-    expect(writes.reduce((a, b) => a + b, 0)).toBe(8 * MiB)
-    expect(sent()).toBe(8 * MiB)
+    expect(writes).toEqual([...Array(8).fill(MiB), 5])
+    expect(waits()).toBe(8)
+    expect(sent()).toBe(8 * MiB + 5)
     expect(ended()).toBe(true)
   })
 
-  test('a client that makes every write wait keeps the smallest writes', async () => {
-    const { metered } = body(2 * MiB)
-    const { sink, writes } = recordingSink(() => false)
-    await pipeMetered(metered, sink)
-    expect(new Set(writes)).toEqual(new Set([64 * KiB]))
-  })
-
-  test('writes shrink by half when the client falls behind, and grow again when it catches up', async () => {
-    const { metered } = body(8 * MiB)
-    // Keeps up for five writes, waits for three, then keeps up again.
-    const { sink, writes } = recordingSink((n) => n <= 5 || n > 8)
-    await pipeMetered(metered, sink)
-    expect(writes.slice(0, 10)).toEqual([64, 128, 256, 512, 1024, 1024, 512, 256, 128, 256].map((k) => k * KiB))
-  })
-
   test('never writes more than the caller allows, rounded down to a power of two, nor less than 64 KiB', async () => {
-    for (const [cap, largest] of [
+    for (const [cap, size] of [
       [MiB / 3, 256 * KiB],
       [600 * KiB, 512 * KiB],
       [10 * KiB, 64 * KiB],
@@ -81,10 +63,20 @@ describe('pipeMetered write sizes', () => {
       [64 * MiB, MiB],
     ] as const) {
       const { metered } = body(4 * MiB)
-      const { sink, writes } = recordingSink(() => true)
+      const { sink, writes } = recordingSink()
       await pipeMetered(metered, sink, () => cap)
-      expect(Math.max(...writes)).toBe(largest)
+      expect(new Set(writes)).toEqual(new Set([size]))
       expect(writes.reduce((a, b) => a + b, 0)).toBe(4 * MiB)
     }
+  })
+
+  test('follows the allowance as it changes: more downloads streaming, smaller writes; fewer, larger', async () => {
+    const { metered } = body(6 * MiB)
+    const { sink, writes } = recordingSink()
+    // The share of a 4 MiB budget as downloads come and go: 1, then 16, then 2 of them.
+    const streaming = [1, 1, 16, 16, 16, 16, 2]
+    let asked = 0
+    await pipeMetered(metered, sink, () => (4 * MiB) / (streaming[asked++] ?? 2))
+    expect(writes.slice(0, 7)).toEqual([MiB, MiB, 256 * KiB, 256 * KiB, 256 * KiB, 256 * KiB, MiB])
   })
 })

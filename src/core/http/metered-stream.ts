@@ -280,12 +280,11 @@ export function meterStream(source: ReadableStream<Uint8Array>, meter: Meter): {
   return { body: metered.stream(), ended: metered.ended }
 }
 
-// Writes grow while the sink takes them whole at once and shrink while it
-// makes us wait on the client, so that a fast client gets few large writes
-// (each write costs a storage read, a grant check and a turn of the loop) and
-// a slow one holds little memory: what waits for a full socket is one write.
-// The caller may cap them lower (the Node entry shares a budget among the
-// downloads streaming at once).
+// A write is as large as the caller allows, from 64 KiB to 1 MiB: each write
+// costs a storage read, a grant check and a turn of the loop, so a download
+// alone goes out in large writes; what waits for full sockets is one write
+// per download, so the Node entry shares a budget among the downloads
+// streaming at once and a crowd of slow clients gets small ones.
 const MIN_WRITE = 64 * 1024
 const MAX_WRITE = 1024 * 1024
 
@@ -308,13 +307,11 @@ export async function pipeMetered(body: MeteredBody, sink: ByteSink, largestWrit
     return
   }
   sink.onClose(() => void body.cancel())
-  let size = MIN_WRITE
   try {
     for (;;) {
-      const chunk = await body.next(size)
+      const chunk = await body.next(writeCap(largestWrite()))
       if (chunk === null) return sink.end()
-      const atOnce = sink.write(chunk, () => body.release(chunk)) || (await sink.ready())
-      size = Math.min(atOnce ? size * 2 : Math.max(size / 2, MIN_WRITE), writeCap(largestWrite()))
+      if (!sink.write(chunk, () => body.release(chunk))) await sink.ready()
     }
   } catch (error) {
     sink.abort(error)

@@ -27,12 +27,8 @@ export interface ByteSink {
    * False when the sink is full: wait for `ready` before writing more.
    */
   write(chunk: Uint8Array, done: () => void): boolean
-  /**
-   * Resolves when the sink takes more, or has closed: true when that came at
-   * once (the last write went out whole, without waiting on the client),
-   * false when it waited on the client.
-   */
-  ready(): Promise<boolean>
+  /** Resolves when the sink takes more, or has closed. */
+  ready(): Promise<void>
   /** The body is complete. */
   end(): void
   /** Breaks the answer off (the connection is reset): a short body is never passed off as complete. */
