@@ -8,10 +8,12 @@ export type StorageFault = 'cut' | 'stall' | 'reset' | 'slow'
  * storage server dying or hanging mid-answer would: once armed, the next GET
  * of an object under `files/` that storage answers with a body is relayed for
  * `after` bytes of that body, then its connection is dropped (`cut`) or
- * simply stops sending while staying open (`stall`); or that GET's
- * connection is reset before any answer (`reset`, storage unreachable); or
- * that GET's whole body is relayed at `after` bytes per second (`slow`).
- * Every other request is relayed untouched.
+ * simply stops sending while staying open (`stall`); or that GET's whole
+ * body is relayed at `after` bytes per second (`slow`). `reset` is storage
+ * unreachable: every such GET's connection is reset before any answer until
+ * another fault is armed (a client may rightly try a GET again once, on a
+ * fresh connection, when a kept one was reset). Every other request is
+ * relayed untouched.
  */
 export interface FaultyStorage {
   endpoint: string
@@ -29,7 +31,6 @@ export async function startFaultyStorage(upstream: string): Promise<FaultyStorag
 
   const relay = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (armed?.fault === 'reset' && incoming.method === 'GET' && /^\/[^/]+\/files\//.test(incoming.url ?? '')) {
-      armed = null
       fired = true
       incoming.socket.resetAndDestroy()
       return
