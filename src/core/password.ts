@@ -1,4 +1,4 @@
-import { base64url, randomBytes, timingSafeEqual, utf8 } from './encoding'
+import { base64url, fromBase64url, randomBytes, timingSafeEqual, utf8 } from './encoding'
 
 // Account and link passwords, hashed alike (docs/accounts.md, "Password hashing").
 
@@ -29,11 +29,6 @@ const HASH_BITS = 256
 const MAX_ROUNDS = 64
 const MAX_ITERATIONS = 100_000
 const STORED = /^pbkdf2-sha256\$r=(\d{1,2}),i=(\d{1,6})\$([A-Za-z0-9_-]{22})\$([A-Za-z0-9_-]{43})$/
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
-}
 
 async function pbkdf2(password: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, iterations: number) {
   const key = await crypto.subtle.importKey('raw', password, 'PBKDF2', false, ['deriveBits'])

@@ -1,5 +1,5 @@
 import { compactVerify } from 'jose'
-import { utf8 } from '../encoding'
+import { fromBase64url, utf8 } from '../encoding'
 import { FuselinkError } from '../errors'
 import { isLinkClaims, type LinkClaims, MAX_TOKEN_LENGTH, TOKEN_TYPE } from './claims'
 import type { KeyRing, VerifyKey } from './keys'
@@ -13,18 +13,10 @@ function invalid(detail: string, cause?: unknown): FuselinkError {
   return new FuselinkError('invalid_token', detail, { cause })
 }
 
-/** base64url as jose decodes it (`atob` after the alphabet swap): a length of 4n+1 is refused. */
-function decodeBase64url(text: string): Uint8Array {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
-}
-
 function parseHeader(encoded: string): Record<string, unknown> {
   let header: unknown
   try {
-    header = JSON.parse(strictDecoder.decode(decodeBase64url(encoded)))
+    header = JSON.parse(strictDecoder.decode(fromBase64url(encoded)))
   } catch (cause) {
     throw invalid('The link is malformed.', cause)
   }
@@ -38,8 +30,8 @@ async function verifiedPayload(key: VerifyKey, token: string, [header, payload, 
     let valid: boolean
     let bytes: Uint8Array
     try {
-      valid = key.verifySignature(utf8(`${header}.${payload}`), decodeBase64url(signature!))
-      bytes = decodeBase64url(payload!)
+      valid = key.verifySignature(utf8(`${header}.${payload}`), fromBase64url(signature!))
+      bytes = fromBase64url(payload!)
     } catch (cause) {
       throw invalid('The link signature is not valid.', cause)
     }
