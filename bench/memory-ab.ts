@@ -21,7 +21,6 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -30,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { writeDeterministicFile } from './lib/data'
 import { flag, fmt, median } from './lib/figures'
-import { api, curlDownload, uploadFile } from './lib/http'
+import { api, curlDownload, slowDownloads, uploadFile } from './lib/http'
 import { measureWindow } from './lib/machine'
 import { memory, resetPeak, sampleRss } from './lib/proc'
 import { checkout, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir } from './lib/processes'
@@ -79,32 +78,9 @@ async function peakOf<T>(pid: number, work: () => Promise<T>): Promise<{ result:
 }
 
 /** `SLOW.clients` curls reading at `SLOW.rate` each for `SLOW.seconds`; how many got a 200 and bytes. */
-function slowClients(url: string): Promise<number> {
-  const one = () =>
-    new Promise<boolean>((resolve) => {
-      execFile(
-        'curl',
-        [
-          '-sS',
-          '--noproxy',
-          '*',
-          '-o',
-          '/dev/null',
-          '--limit-rate',
-          SLOW.rate,
-          '--max-time',
-          String(SLOW.seconds),
-          '-w',
-          '%{http_code} %{size_download}',
-          url,
-        ],
-        (_error, stdout) => {
-          const [status, bytes] = stdout.trim().split(' ').map(Number)
-          resolve(status === 200 && (bytes ?? 0) > 0)
-        },
-      )
-    })
-  return Promise.all(Array.from({ length: SLOW.clients }, one)).then((served) => served.filter(Boolean).length)
+async function slowClients(url: string): Promise<number> {
+  const answers = await slowDownloads(url, SLOW.clients, SLOW.rate, SLOW.seconds)
+  return answers.filter((a) => a.status === 200 && a.bytes > 0).length
 }
 
 async function measure(

@@ -24,7 +24,7 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -40,7 +40,7 @@ import { startWorkerService, type WorkerServiceTarget } from '../test/support/wo
 import { ensureTools, startBareNode, startNaiveProxy, startNginx } from './lib/anchors'
 import { deterministicBytes, writeDeterministicFile } from './lib/data'
 import { fmt, median } from './lib/figures'
-import { api, curlDownload, streamDownload, uploadFile } from './lib/http'
+import { api, curlDownload, slowDownloads, streamDownload, uploadFile } from './lib/http'
 import { descendantsNamed, measureWindow, type WindowResult } from './lib/machine'
 import { memory, resetPeak, sampleRss } from './lib/proc'
 import { cleanupAll, ROOT, startS3rverProcess, startServer, stopChild, stopServer, tempDir, track } from './lib/processes'
@@ -193,39 +193,6 @@ async function peakMemory<T>(pid: number, work: () => Promise<T>): Promise<{ res
 }
 
 const MB = (bytes: number) => `${fmt(bytes / MiB, 1)} MiB`
-
-/** `clients` curls reading at `rate` each for `seconds`; the answers they got. */
-async function slowClients(url: string, clients: number): Promise<{ status: number; bytes: number }[]> {
-  return Promise.all(
-    Array.from(
-      { length: clients },
-      () =>
-        new Promise<{ status: number; bytes: number }>((resolve) => {
-          execFile(
-            'curl',
-            [
-              '-sS',
-              '--noproxy',
-              '*',
-              '-o',
-              '/dev/null',
-              '--limit-rate',
-              TIMING.slowRate,
-              '--max-time',
-              String(TIMING.slowSeconds),
-              '-w',
-              '%{http_code} %{size_download}',
-              url,
-            ],
-            (_error, stdout) => {
-              const [status, bytes] = stdout.trim().split(' ').map(Number)
-              resolve({ status: status ?? 0, bytes: bytes ?? 0 })
-            },
-          )
-        }),
-    ),
-  )
-}
 
 // ---------------------------------------------------------------- start-up: compiled vs tsx
 
@@ -450,7 +417,7 @@ async function main(): Promise<void> {
     const [link] = await issueLinks(server, adminKey, fileId, 1, TIMING.slowClients)
     const window = measureWindow({ server: server.pid })
     const { result, memory: used } = await peakMemory(server.pid, () =>
-      slowClients(`${server.origin}/d/${link!.token}`, TIMING.slowClients),
+      slowDownloads(`${server.origin}/d/${link!.token}`, TIMING.slowClients, TIMING.slowRate, TIMING.slowSeconds),
     )
     const measured = window.end()
     const served = result.filter((r) => r.status === 200 && r.bytes > 0).length

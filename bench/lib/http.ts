@@ -111,3 +111,32 @@ export function curlDownload(url: string): Promise<StreamResult> {
     )
   })
 }
+
+/** `clients` curls at once, each reading at most `rate` (curl's --limit-rate, e.g. "20M") for `seconds`: what each got. */
+export function slowDownloads(url: string, clients: number, rate: string, seconds: number): Promise<{ status: number; bytes: number }[]> {
+  const one = () =>
+    new Promise<{ status: number; bytes: number }>((resolve) => {
+      execFile(
+        'curl',
+        [
+          '-sS',
+          '--noproxy',
+          '*',
+          '-o',
+          '/dev/null',
+          '--limit-rate',
+          rate,
+          '--max-time',
+          String(seconds),
+          '-w',
+          '%{http_code} %{size_download}',
+          url,
+        ],
+        (_error, stdout) => {
+          const [status, bytes] = stdout.trim().split(' ').map(Number)
+          resolve({ status: status ?? 0, bytes: bytes ?? 0 })
+        },
+      )
+    })
+  return Promise.all(Array.from({ length: clients }, one))
+}
