@@ -1,0 +1,143 @@
+/**
+ * What a small download and a link cost in SQLite, in one process, through the
+ * service's own stores over a real database file (WAL, group commit):
+ *
+ *   - a download's writes: its counting batch (transfer row, link counter,
+ *     settled at once as a small file is) and its two events, 17 in flight,
+ *     with ids in time order as the service makes them (src/core/ids.ts
+ *     newOrderedId) and, for comparison, with random ids;
+ *   - issuing a link (the links row and its indexes);
+ *   - reading a link and its file, as every download does first.
+ *
+ * CPU per operation from process.cpuUsage() (user and system: the WAL writes
+ * are system time), alternating rounds, medians. The tables grow over the
+ * rounds as they do on a busy server.
+ *
+ *   npx tsx bench/sql-writes.ts [--rounds=5] [--count=20000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SqlStateStore } from '../src/adapters/sql-state'
+import { SqlEventStore } from '../src/adapters/sql-state/events'
+import { SqliteDatabase } from '../src/adapters/sqlite-database'
+import { type LinkEventType, linkEvent } from '../src/core/events/model'
+import { newId, newOrderedId } from '../src/core/ids'
+import type { LinkRecord } from '../src/core/model'
+import { applyMigrations } from '../src/node/migrate'
+import { flag, median } from './lib/figures'
+
+const ROUNDS = Number(flag('rounds') ?? 5)
+const COUNT = Number(flag('count') ?? 20_000)
+const IN_FLIGHT = 17
+const HOT_LINKS = 12
+const SIZE = 1024
+
+const dir = mkdtempSync(join(tmpdir(), 'fuselink-sql-writes-'))
+const sqlite = new SqliteDatabase(join(dir, 'state.db'))
+applyMigrations(sqlite.raw, join(import.meta.dirname, '../migrations'))
+const store = new SqlStateStore(sqlite)
+const events = new SqlEventStore(sqlite)
+
+function linkRecord(id: string, fileId: string, now: number): LinkRecord {
+  return {
+    id,
+    fileId,
+    ownerId: 'bench',
+    issuerKeyId: 'bench',
+    filename: null,
+    message: null,
+    passwordHash: null,
+    maxDownloads: 1_000_000,
+    size: SIZE,
+    downloads: 0,
+    charged: 0,
+    refunded: 0,
+    createdAt: now,
+    notBefore: null,
+    expiresAt: now + 3600_000,
+    revokedAt: null,
+    lastDownloadAt: null,
+  }
+}
+
+const start = Date.now()
+await store.insertFile({
+  id: 'file',
+  ownerId: 'bench',
+  name: 'small.bin',
+  size: SIZE,
+  contentType: 'application/octet-stream',
+  sha256: null,
+  objectKey: 'file',
+  createdAt: start,
+  deletedAt: null,
+  uploadRequestId: null,
+})
+const hot = Array.from({ length: HOT_LINKS }, (_, i) => `hot${i}`)
+for (const id of hot) await store.insertLink(linkRecord(id, 'file', start))
+
+let served = 0
+
+/** One small download's writes, as src/core/link/download.ts and src/http/events.ts ask for them. */
+async function downloadWrites(orderedIds: boolean): Promise<void> {
+  const linkId = hot[served++ % HOT_LINKS]!
+  const now = Date.now()
+  const id = orderedIds ? newOrderedId(now) : newId()
+  const event = (type: LinkEventType, bytes?: number) =>
+    linkEvent(linkId, type, now, {
+      address: '127.0.0.0/24',
+      userAgent: 'bench',
+      ...(orderedIds ? {} : { id: newId() }),
+      ...(bytes ? { bytes } : {}),
+    })
+  await Promise.all([
+    store.startTransfer({
+      id,
+      linkId,
+      start: 0,
+      length: SIZE,
+      grant: SIZE,
+      sent: SIZE,
+      mode: 'fresh',
+      now,
+      leaseUntil: now + 300_000,
+      resumeGrace: 3600_000,
+    }),
+    events.recordEvents([event('download_started')]),
+    events.recordEvents([event('download_completed', SIZE)]),
+  ])
+}
+
+const issue = () => store.insertLink(linkRecord(newId(), 'file', Date.now()))
+const read = () => store.getLinkTarget(hot[served++ % HOT_LINKS]!).then(() => {})
+
+/** CPU µs per operation, `COUNT` operations `IN_FLIGHT` at a time. */
+async function round(operation: () => Promise<void>): Promise<number> {
+  const cpu0 = process.cpuUsage()
+  let left = COUNT
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (left-- > 0) await operation()
+    }),
+  )
+  const cpu = process.cpuUsage(cpu0)
+  return (cpu.user + cpu.system) / COUNT
+}
+
+const cases: [string, () => Promise<void>][] = [
+  ['download writes, ids in time order', () => downloadWrites(true)],
+  ['download writes, random ids', () => downloadWrites(false)],
+  ['issue a link', issue],
+  ['read a link and its file', read],
+]
+const samples = new Map<string, number[]>(cases.map(([name]) => [name, []]))
+for (const [, operation] of cases) await round(operation)
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? cases : [...cases].reverse()
+  for (const [name, operation] of order) samples.get(name)!.push(await round(operation))
+}
+for (const [name, values] of samples)
+  console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} µs CPU (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`)
+sqlite.close()
+rmSync(dir, { recursive: true, force: true })
