@@ -7,7 +7,9 @@
  *     with ids in time order as the service makes them (src/core/ids.ts
  *     newOrderedId) and, for comparison, with random ids;
  *   - issuing a link (the links row and its indexes);
- *   - reading a link and its file, as every download does first.
+ *   - reading a link and its file, as every download does first;
+ *   - a 1 MiB grant to a large download under way (src/core/link/grants.ts),
+ *     one at a time, as a single download asks for them.
  *
  * CPU per operation from process.cpuUsage() (user and system: the WAL writes
  * are system time), alternating rounds, medians. The tables grow over the
@@ -109,15 +111,46 @@ async function downloadWrites(orderedIds: boolean): Promise<void> {
   ])
 }
 
+// One live transfer of a very large file, granted 1 MiB at a time.
+const LARGE = 2 ** 40
+await store.insertFile({
+  id: 'large',
+  ownerId: 'bench',
+  name: 'large.bin',
+  size: LARGE,
+  contentType: 'application/octet-stream',
+  sha256: null,
+  objectKey: 'large',
+  createdAt: start,
+  deletedAt: null,
+  uploadRequestId: null,
+})
+await store.insertLink({ ...linkRecord('large', 'large', start), size: LARGE })
+await store.startTransfer({
+  id: 'live',
+  linkId: 'large',
+  start: 0,
+  length: LARGE,
+  grant: 0,
+  mode: 'fresh',
+  now: start,
+  leaseUntil: start + 3600_000,
+  resumeGrace: 3600_000,
+})
+
 const issue = () => store.insertLink(linkRecord(newId(), 'file', Date.now()))
 const read = () => store.getLinkTarget(hot[served++ % HOT_LINKS]!).then(() => {})
 
-/** CPU µs per operation, `COUNT` operations `IN_FLIGHT` at a time. */
-async function round(operation: () => Promise<void>): Promise<number> {
+async function grant(): Promise<void> {
+  if ((await store.reserve('live', 1024 * 1024, Date.now() + 3600_000)) !== 'granted') throw new Error('the grant was refused')
+}
+
+/** CPU µs per operation, `COUNT` operations `inFlight` at a time. */
+async function round(operation: () => Promise<void>, inFlight: number): Promise<number> {
   const cpu0 = process.cpuUsage()
   let left = COUNT
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
+    Array.from({ length: inFlight }, async () => {
       while (left-- > 0) await operation()
     }),
   )
@@ -125,17 +158,18 @@ async function round(operation: () => Promise<void>): Promise<number> {
   return (cpu.user + cpu.system) / COUNT
 }
 
-const cases: [string, () => Promise<void>][] = [
-  ['download writes, ids in time order', () => downloadWrites(true)],
-  ['download writes, random ids', () => downloadWrites(false)],
-  ['issue a link', issue],
-  ['read a link and its file', read],
+const cases: [string, () => Promise<void>, number][] = [
+  ['download writes, ids in time order', () => downloadWrites(true), IN_FLIGHT],
+  ['download writes, random ids', () => downloadWrites(false), IN_FLIGHT],
+  ['issue a link', issue, IN_FLIGHT],
+  ['read a link and its file', read, IN_FLIGHT],
+  ['a 1 MiB grant, one at a time', grant, 1],
 ]
 const samples = new Map<string, number[]>(cases.map(([name]) => [name, []]))
-for (const [, operation] of cases) await round(operation)
+for (const [, operation, inFlight] of cases) await round(operation, inFlight)
 for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 === 0 ? cases : [...cases].reverse()
-  for (const [name, operation] of order) samples.get(name)!.push(await round(operation))
+  for (const [name, operation, inFlight] of order) samples.get(name)!.push(await round(operation, inFlight))
 }
 for (const [name, values] of samples)
   console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} µs CPU (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`)
