@@ -10,6 +10,8 @@ export class ReadBuffers {
   /** Buffers waiting to be lent again, the longest waiting first. */
   readonly #idle: ArrayBuffer[] = []
   #idleBytes = 0
+  /** The buffers this pool made: any other handed to `give` is not its to lend. */
+  readonly #made = new WeakSet<ArrayBuffer>()
 
   /**
    * @param smallest the smallest buffer, bytes (a power of two)
@@ -40,15 +42,19 @@ export class ReadBuffers {
       return buffer
     }
     // Uninitialised memory is fine: only the bytes a read filled are ever handed on.
-    return Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer
+    const buffer = Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer
+    this.#made.add(buffer)
+    return buffer
   }
 
   /**
-   * Hands back a buffer `take` lent, once nothing reads it any more. Beyond
+   * Hands back a buffer `take` lent, once nothing reads it any more (any
+   * other buffer is ignored). Beyond
    * `keptBytes`, the buffers that waited longest are let go: sizes no
    * download asks for any more leave first.
    */
   give(buffer: ArrayBuffer): void {
+    if (!this.#made.has(buffer)) return
     this.#idle.push(buffer)
     this.#idleBytes += buffer.byteLength
     while (this.#idleBytes > this.keptBytes) this.#idleBytes -= this.#idle.shift()!.byteLength
