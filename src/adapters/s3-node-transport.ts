@@ -29,6 +29,21 @@ const pieceBuffers = new ReadBuffers(PIECE, PIECE, 4 * 1024 * 1024)
 /** A buffer of the pool, as the socket is given one to read into. */
 const nextPiece = (): Buffer => Buffer.from(pieceBuffers.take(PIECE))
 
+/**
+ * What a stopped socket is given to read into: a socket holds the buffer of
+ * its next read while it waits, and a crowd of slow clients keeps nearly all
+ * of them waiting. The one read after a restart lands here and is copied
+ * into a buffer of the pool at once, before any other socket can read.
+ */
+const PARKED = Buffer.allocUnsafeSlow(PIECE)
+
+/** The bytes a read left in PARKED, copied into a buffer of the pool. */
+function unpark(bytes: number): Buffer {
+  const piece = nextPiece().subarray(0, bytes)
+  PARKED.copy(piece, 0, 0, bytes)
+  return piece
+}
+
 /** Hands back a piece's buffer to the pool; only for a piece that nothing else holds. */
 const givePiece = (piece: Uint8Array): void => pieceBuffers.give(piece.buffer as ArrayBuffer)
 
@@ -71,8 +86,16 @@ class Connection {
       socket.destroy()
       return false
     }
+    let stopped = false
     const socket = readsIntoPool
-      ? open({ buffer: nextPiece, callback: (bytes, buffer) => deliver((buffer as Buffer).subarray(0, bytes)) })
+      ? open({
+          buffer: () => (stopped ? PARKED : nextPiece()),
+          callback: (bytes, buffer) => {
+            const piece = buffer === PARKED ? unpark(bytes) : (buffer as Buffer).subarray(0, bytes)
+            stopped = !deliver(piece)
+            return !stopped
+          },
+        })
       : open().on('data', (piece: Buffer) => {
           if (!deliver(piece)) socket.pause()
         })
