@@ -119,4 +119,38 @@ describe('nodeTransport (S3 GETs over kept connections)', () => {
     expect(b.equals(bodies['/b'])).toBe(true)
     expect(Math.max(...seen.values())).toBeGreaterThan(1)
   })
+
+  it('keeps every body exact when more sockets wait than may hold a buffer of their own (reads land in the shared one)', async () => {
+    const size = 512 * 1024 + 5
+    const count = 40
+    const bodies = Array.from({ length: count }, (_, n) => {
+      const body = Buffer.alloc(size)
+      for (let i = 0; i < size; i++) body[i] = (i * (n + 1) + n) % 256
+      return body
+    })
+    const { origin } = await serve((request, response) => {
+      response.writeHead(200, { 'content-length': size })
+      response.end(bodies[Number(request.url!.slice(1))])
+    })
+    const get = nodeTransport()
+    const sources = await Promise.all(
+      Array.from({ length: count }, async (_, n) => sourceOf((await get({ origin, path: `/${n}` }, { host: origin.host })).stream())),
+    )
+    // Let every socket fill its first read and stop before any is read on.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const copies: Buffer[][] = sources.map(() => [])
+    const open = new Set(sources.keys())
+    while (open.size > 0) {
+      for (const n of [...open]) {
+        const piece = await sources[n]!.read(64 * 1024)
+        if (piece === null) {
+          open.delete(n)
+          continue
+        }
+        copies[n]!.push(Buffer.from(piece))
+        sources[n]!.release(piece)
+      }
+    }
+    for (let n = 0; n < count; n++) expect(Buffer.concat(copies[n]!).equals(bodies[n]!)).toBe(true)
+  })
 })
