@@ -16,7 +16,7 @@ const MAX_READ = 1024 * 1024
 const KEPT_BYTES = 4 * 1024 * 1024
 
 /** The read buffers of every file source of the process. */
-export const fileReadBuffers = new ReadBuffers(MIN_READ, MAX_READ, KEPT_BYTES)
+const fileReadBuffers = new ReadBuffers(MIN_READ, MAX_READ, KEPT_BYTES)
 
 /**
  * Bytes `position`..`end`-1 of an open file, read with asynchronous reads

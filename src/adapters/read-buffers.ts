@@ -4,7 +4,8 @@
  * one of its size. Kept per download, a crowd of slow clients held two
  * buffers each, and every change of read size (clients arriving or leaving
  * move each download's share of the write budget) made fresh ones while the
- * old ones waited for a garbage collection (docs/performance.md, "Memory").
+ * old ones waited for a garbage collection (docs/performance.md, "Read
+ * buffers shared by every download").
  */
 export class ReadBuffers {
   /** Buffers waiting to be lent again, the longest waiting first. */

@@ -22,7 +22,7 @@ const PIECE = 64 * 1024
  * read into again once the piece was written to the client: a fresh buffer
  * per read (what a socket does by itself) left every piece to the garbage
  * collector, up to tens of MiB of them between two collections
- * (docs/performance.md, "Memory").
+ * (docs/performance.md, "Read buffers shared by every download").
  */
 const pieceBuffers = new ReadBuffers(PIECE, PIECE, 4 * 1024 * 1024)
 
@@ -66,8 +66,8 @@ interface Head {
  * every body piece to JavaScript as a fresh copy, which was the largest single
  * cost of a large download from S3 (docs/performance.md); here the pieces
  * are handed on as the socket read them (into buffers of `pieceBuffers`,
- * over plain TCP), never copied. Storage answers GetObject with a Content-Length; an
- * answer without one is refused, never read to the close.
+ * over plain TCP), never copied. Storage answers GetObject with a
+ * Content-Length; an answer without one is refused, never read to the close.
  */
 class Connection {
   /** Takes a piece, which is then its own (to hand back with `givePiece`); false stops reading until `resume()`. */
