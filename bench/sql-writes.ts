@@ -17,8 +17,6 @@
  *
  *   npx tsx bench/sql-writes.ts [--rounds=5] [--count=20000]
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SqlStateStore } from '../src/adapters/sql-state'
 import { SqlEventStore } from '../src/adapters/sql-state/events'
@@ -28,6 +26,7 @@ import { newId } from '../src/core/ids'
 import type { LinkRecord } from '../src/core/model'
 import { applyMigrations } from '../src/node/migrate'
 import { flag, median } from './lib/figures'
+import { ROOT, tempDir } from './lib/processes'
 
 const ROUNDS = Number(flag('rounds') ?? 5)
 const COUNT = Number(flag('count') ?? 20_000)
@@ -35,9 +34,8 @@ const IN_FLIGHT = 17
 const HOT_LINKS = 12
 const SIZE = 1024
 
-const dir = mkdtempSync(join(tmpdir(), 'fuselink-sql-writes-'))
-const sqlite = new SqliteDatabase(join(dir, 'state.db'))
-applyMigrations(sqlite.raw, join(import.meta.dirname, '../migrations'))
+const sqlite = new SqliteDatabase(join(tempDir('sql-writes'), 'state.db'))
+applyMigrations(sqlite.raw, join(ROOT, 'migrations'))
 const store = new SqlStateStore(sqlite)
 const events = new SqlEventStore(sqlite)
 
@@ -63,19 +61,23 @@ function linkRecord(id: string, fileId: string, now: number): LinkRecord {
   }
 }
 
+function insertFile(id: string, size: number, createdAt: number): Promise<void> {
+  return store.insertFile({
+    id,
+    ownerId: 'bench',
+    name: `${id}.bin`,
+    size,
+    contentType: 'application/octet-stream',
+    sha256: null,
+    objectKey: id,
+    createdAt,
+    deletedAt: null,
+    uploadRequestId: null,
+  })
+}
+
 const start = Date.now()
-await store.insertFile({
-  id: 'file',
-  ownerId: 'bench',
-  name: 'small.bin',
-  size: SIZE,
-  contentType: 'application/octet-stream',
-  sha256: null,
-  objectKey: 'file',
-  createdAt: start,
-  deletedAt: null,
-  uploadRequestId: null,
-})
+await insertFile('file', SIZE, start)
 const hot = Array.from({ length: HOT_LINKS }, (_, i) => `hot${i}`)
 for (const id of hot) await store.insertLink(linkRecord(id, 'file', start))
 
@@ -121,18 +123,7 @@ async function downloadWrites(orderedIds: boolean): Promise<void> {
 
 // One live transfer of a very large file, granted 1 MiB at a time.
 const LARGE = 2 ** 40
-await store.insertFile({
-  id: 'large',
-  ownerId: 'bench',
-  name: 'large.bin',
-  size: LARGE,
-  contentType: 'application/octet-stream',
-  sha256: null,
-  objectKey: 'large',
-  createdAt: start,
-  deletedAt: null,
-  uploadRequestId: null,
-})
+await insertFile('large', LARGE, start)
 await store.insertLink({ ...linkRecord('large', 'large', start), size: LARGE })
 await store.startTransfer({
   id: 'live',
@@ -182,4 +173,3 @@ for (let r = 0; r < ROUNDS; r++) {
 for (const [name, values] of samples)
   console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} µs CPU (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`)
 sqlite.close()
-rmSync(dir, { recursive: true, force: true })
