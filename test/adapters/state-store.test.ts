@@ -209,6 +209,29 @@ describe.each([
     expect(await budget(link, cap)).toMatchObject({ allowance: cap - 2 * MiB, left: size - 25 * MiB - MiB })
   })
 
+  test("a completed transfer's bytes past another transfer's start are given back, never past a resume point", async () => {
+    // aria2c takes over the last MiB of a segment the server had already
+    // sent in full (the client had not read it yet): both copies are complete,
+    // and the duplicate must not starve the last segment of the file.
+    const size = 64 * MiB
+    const cap = giveBackCap(size)
+    const link = await newLink(size)
+    const segment = start(link, 'fresh', 0, 32 * MiB, 32 * MiB)
+    await store.startTransfer(segment)
+    await store.settleTransfer(segment.id, 32 * MiB)
+    expect(await store.makeRoom(link, 31 * MiB, cap)).toBe(false)
+    const tail = start(link, 'resume', 31 * MiB, MiB, MiB)
+    expect(await store.startTransfer(tail)).toBe(true)
+    await store.settleTransfer(tail.id, MiB)
+    const rest = start(link, 'resume', 32 * MiB, 32 * MiB, MiB)
+    expect(await store.startTransfer(rest)).toBe(false)
+    expect(await store.makeRoom(link, 32 * MiB, cap)).toBe(true)
+    expect(await budget(link, cap)).toMatchObject({ left: 32 * MiB, allowance: cap - MiB })
+    expect(await store.startTransfer(rest)).toBe(true)
+    // Nothing else duplicates anything: no more comes back.
+    expect(await store.makeRoom(link, null, cap)).toBe(false)
+  })
+
   test('a failure before the first byte undoes the count, unless a resume started on the strength of it', async () => {
     const link = await newLink(1000)
     const failed = start(link, 'fresh', 0, 1000, 1000)

@@ -20,9 +20,10 @@ const LINK_ALIVE = 'l.revoked_at IS NULL AND f.deleted_at IS NULL'
 const unlimited = (l: string) => `${l}.max_downloads IS NULL`
 
 // Settled rows are folded into their link's totals after a while, so that a
-// link's budget sums few rows: completed transfers soon (only their start
-// still matters to makeRoom), cut ones only when a resume of them has become
-// unlikely (docs/counting.md, "Folding settled rows").
+// link's budget sums few rows: completed transfers soon (they matter to
+// makeRoom only beside transfers that overlap them, which start within
+// moments), cut ones only when a resume of them has become unlikely
+// (docs/counting.md, "Folding settled rows").
 const FOLD_DONE_AFTER_MS = 10 * 60_000
 const FOLD_CUT_AFTER_MS = 24 * 3600_000
 
@@ -130,12 +131,14 @@ export class SqlTransferLedger implements TransferLedger {
   async makeRoom(linkId: string, point: number | null, cap: number): Promise<boolean> {
     // The transfer that holds the most bytes past the start of another one
     // (or past `point`): those bytes duplicate what the other one fetches.
-    const found = await this.db.first<{ id: string; state: 'active' | 'cut'; x: number }>(
+    // A completed one only past another transfer's start, never past a
+    // resume point (docs/counting.md, "The give-back and its cap").
+    const found = await this.db.first<{ id: string; state: 'active' | 'cut' | 'done'; x: number }>(
       `SELECT t.id AS id, t.state AS state, MIN(p.start) AS x
        FROM transfers t
        JOIN (SELECT id, start FROM transfers WHERE link_id = ? UNION ALL SELECT '' AS id, ? AS start) p
-         ON p.id <> t.id AND p.start > t.start AND p.start < t.start + ${held('t')}
-       WHERE t.link_id = ? AND t.state IN ('active', 'cut')
+         ON p.id <> t.id AND p.start > t.start AND p.start < t.start + ${held('t')} AND (t.state <> 'done' OR p.id <> '')
+       WHERE t.link_id = ? AND t.state IN ('active', 'cut', 'done')
        GROUP BY t.id, t.state, t.start, t.reserved, t.sent, t.given_back
        ORDER BY t.start + ${held('t')} - MIN(p.start) DESC
        LIMIT 1`,
@@ -165,13 +168,16 @@ export class SqlTransferLedger implements TransferLedger {
           )
         : sql(
             `UPDATE transfers SET given_back = given_back + MIN(start + sent - given_back - ?, ${allowance})
-             WHERE id = ? AND state = 'cut' AND start < ? AND start + sent - given_back > ? AND ${allowance} > 0`,
+             WHERE id = ? AND state = ? AND start < ? AND start + sent - given_back > ? AND ${allowance} > 0
+               AND (state = 'cut' OR EXISTS (SELECT 1 FROM transfers o WHERE o.link_id = transfers.link_id AND o.id <> transfers.id AND o.start = ?))`,
             found.x,
             cap,
             found.id,
+            found.state,
             found.x,
             found.x,
             cap,
+            found.x,
           )
     const [changed] = await this.db.batch([statement])
     return changed === 1
