@@ -4,8 +4,8 @@
  *
  *   - a download's writes: its counting batch (transfer row, link counter,
  *     settled at once as a small file is) and its two events, 17 in flight,
- *     with random ids as the service makes them and, for comparison, with
- *     ids that begin with the time (docs/performance.md, "Rows in time order");
+ *     with ids in time order as the service makes them (src/core/ids.ts
+ *     newOrderedId) and, for comparison, with random ids;
  *   - issuing a link (the links row and its indexes);
  *   - reading a link and its file, as every download does first;
  *   - a 1 MiB grant to a large download under way (src/core/link/grants.ts),
@@ -22,7 +22,7 @@ import { SqlStateStore } from '../src/adapters/sql-state'
 import { SqlEventStore } from '../src/adapters/sql-state/events'
 import { SqliteDatabase } from '../src/adapters/sqlite-database'
 import { type LinkEventType, linkEvent } from '../src/core/events/model'
-import { newId } from '../src/core/ids'
+import { newId, newOrderedId } from '../src/core/ids'
 import type { LinkRecord } from '../src/core/model'
 import { applyMigrations } from '../src/node/migrate'
 import { flag, median } from './lib/figures'
@@ -83,24 +83,16 @@ for (const id of hot) await store.insertLink(linkRecord(id, 'file', start))
 
 let served = 0
 
-/** The base64url alphabet in ASCII order: ids compared as text sort by their 7-character time prefix. */
-const ORDERED_ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz'
-function orderedId(at: number): string {
-  let prefix = ''
-  for (let shift = 36; shift >= 0; shift -= 6) prefix += ORDERED_ALPHABET[Math.floor(at / 2 ** shift) % 64]
-  return prefix + newId()
-}
-
 /** One small download's writes, as src/core/link/download.ts and src/http/events.ts ask for them. */
 async function downloadWrites(orderedIds: boolean): Promise<void> {
   const linkId = hot[served++ % HOT_LINKS]!
   const now = Date.now()
-  const id = orderedIds ? orderedId(now) : newId()
+  const id = orderedIds ? newOrderedId(now) : newId()
   const event = (type: LinkEventType, bytes?: number) =>
     linkEvent(linkId, type, now, {
       address: '127.0.0.0/24',
       userAgent: 'bench',
-      id: orderedIds ? orderedId(now) : newId(),
+      ...(orderedIds ? {} : { id: newId() }),
       ...(bytes ? { bytes } : {}),
     })
   await Promise.all([

@@ -38,12 +38,16 @@ export class SqlTransferLedger implements TransferLedger {
 
   async startTransfer(t: TransferStart): Promise<boolean> {
     const insert = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
-      SELECT ?, l.id, ?, ?, ?, 0, 'active', ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
+      SELECT ?, l.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
     const values: SqlValue[] = [
       t.id,
       t.mode === 'fresh' ? 1 : 0,
       t.start,
       t.length,
+      // A body in hand is settled as it is written, as #settle would leave it
+      // (given_back stays 0, since nothing was granted beyond what it sent).
+      t.sent ?? 0,
+      t.sent === undefined ? 'active' : t.sent >= t.length ? 'done' : 'cut',
       t.leaseUntil,
       t.now,
       t.grant,
@@ -69,7 +73,6 @@ export class SqlTransferLedger implements TransferLedger {
           t.linkId,
           t.id,
         ),
-        ...this.#settledAtOnce(t),
       ])
       return inserted === 1
     }
@@ -84,7 +87,6 @@ export class SqlTransferLedger implements TransferLedger {
         t.now,
         t.length,
       ),
-      ...this.#settledAtOnce(t),
     ])
     return inserted === 1
   }
@@ -99,11 +101,6 @@ export class SqlTransferLedger implements TransferLedger {
       sent,
       id,
     )
-  }
-
-  /** A body sent in one write: settleTransfer's statement, in the starting batch (it changes no row if the start was refused). */
-  #settledAtOnce(t: TransferStart) {
-    return t.sent === undefined ? [] : [this.#settle(t.id, t.sent)]
   }
 
   async reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome> {

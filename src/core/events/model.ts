@@ -1,4 +1,4 @@
-import { newId } from '../ids'
+import { newOrderedId } from '../ids'
 import { formatIp, network, parseIp, unmapped } from '../net/ip'
 
 /** What can happen to a link, as its audit events name it (docs/api.md, "Events"). */
@@ -73,7 +73,7 @@ export function linkEvent(
   details: Partial<Pick<LinkEvent, 'id' | 'code' | 'bytes' | 'address' | 'userAgent'>> = {},
 ): LinkEvent {
   return {
-    id: details.id ?? newId(),
+    id: details.id ?? newOrderedId(at),
     linkId,
     type,
     at,

@@ -4,7 +4,7 @@ import { FuselinkError } from '../errors'
 import { exactly, sourceOfBytes, sourceOfStream } from '../http/byte-sources'
 import { MeteredBody } from '../http/metered-stream'
 import { parseRange } from '../http/range'
-import { newId } from '../ids'
+import { newOrderedId } from '../ids'
 import type { LinkRecord, LinkTarget } from '../model'
 import { ObjectMissingError, type ObjectStore, type RecordStore, type StoredObject, type TransferLedger } from '../ports'
 import type { TokenVerifier } from '../token/verifier'
@@ -155,14 +155,14 @@ async function admit(deps: DownloadDeps, target: LinkTarget, mode: DownloadMode,
 
   if (mode === 'resume') {
     for (let trims = 0; ; trims++) {
-      const id = newId()
+      const id = newOrderedId(now)
       if (await deps.state.startTransfer({ ...base, id, mode })) return { id, grant, mode }
       if (trims === MAX_TRIMS || !(await deps.state.makeRoom(link.id, start, giveBackCap(file.size)))) break
     }
   }
   // A fresh download; or a resume too big for what is left, which may still
   // be served as a new download if the link has one left.
-  const id = newId()
+  const id = newOrderedId(now)
   if (await deps.state.startTransfer({ ...base, id, mode: 'fresh' })) return { id, grant, mode: 'fresh' as const }
   // Another request won the race, or the link changed: say which.
   const fresh = await deps.state.getLinkTarget(link.id)

@@ -4,7 +4,7 @@ import { pageOf } from './page'
 
 export const EventSchema = z
   .object({
-    id: z.string().openapi({ example: 'Hk2pQ9rT4w' }),
+    id: z.string().openapi({ example: 'Okt34tVHk2pQ9rT4w' }),
     type: z.enum(LINK_EVENT_TYPES).openapi({ description: 'What happened.', example: 'download_completed' }),
     at: z.string().openapi({ format: 'date-time', description: 'When, ISO 8601, UTC.', example: '2026-02-07T17:05:00.000Z' }),
     code: z

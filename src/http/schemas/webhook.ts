@@ -47,7 +47,7 @@ export const DeliverySchema = z
   .object({
     id: z.string().openapi({
       description: 'The message id: the `webhook-id` header, the same on every attempt.',
-      example: 'msg_Hk2pQ9rT4w_Wh7pQ2rT4w',
+      example: 'msg_Okt34tVHk2pQ9rT4w_Wh7pQ2rT4w',
     }),
     event: z.enum(WEBHOOK_EVENT_TYPES).openapi({ example: 'download.completed' }),
     status: z.enum(['pending', 'delivered', 'failed']).openapi({
