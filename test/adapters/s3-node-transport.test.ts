@@ -88,4 +88,69 @@ describe('nodeTransport (S3 GETs over kept connections)', () => {
     expect(answer.header('transfer-encoding')).toBe('chunked')
     expect(() => answer.stream()).toThrow(StorageAnswerError)
   })
+
+  it('reads bodies into shared buffers that come back once released: two bodies at once, each exactly its bytes', async () => {
+    const size = 2 * 1024 * 1024 + 13
+    const bodies = { '/a': Buffer.alloc(size), '/b': Buffer.alloc(size) }
+    for (let i = 0; i < size; i++) {
+      bodies['/a'][i] = i % 251
+      bodies['/b'][i] = (i * 7) % 253
+    }
+    const { origin } = await serve((request, response) => {
+      response.writeHead(200, { 'content-length': size })
+      response.end(bodies[request.url as '/a' | '/b'])
+    })
+    const get = nodeTransport()
+    const seen = new Map<ArrayBufferLike, number>()
+    const copy = async (path: '/a' | '/b') => {
+      const source = sourceOf((await get({ origin, path }, { host: origin.host })).stream())
+      const copies: Buffer[] = []
+      for (let piece = await source.read(64 * 1024); piece !== null; piece = await source.read(64 * 1024)) {
+        copies.push(Buffer.from(piece))
+        seen.set(piece.buffer, (seen.get(piece.buffer) ?? 0) + 1)
+        source.release(piece)
+        // Handed back twice: must not be lent to two reads at once.
+        source.release(piece)
+      }
+      return Buffer.concat(copies)
+    }
+    const [a, b] = await Promise.all([copy('/a'), copy('/b')])
+    expect(a.equals(bodies['/a'])).toBe(true)
+    expect(b.equals(bodies['/b'])).toBe(true)
+    expect(Math.max(...seen.values())).toBeGreaterThan(1)
+  })
+
+  it('keeps every body exact when more sockets wait than may hold a buffer of their own (reads land in the shared one)', async () => {
+    const size = 512 * 1024 + 5
+    const count = 40
+    const bodies = Array.from({ length: count }, (_, n) => {
+      const body = Buffer.alloc(size)
+      for (let i = 0; i < size; i++) body[i] = (i * (n + 1) + n) % 256
+      return body
+    })
+    const { origin } = await serve((request, response) => {
+      response.writeHead(200, { 'content-length': size })
+      response.end(bodies[Number(request.url!.slice(1))])
+    })
+    const get = nodeTransport()
+    const sources = await Promise.all(
+      Array.from({ length: count }, async (_, n) => sourceOf((await get({ origin, path: `/${n}` }, { host: origin.host })).stream())),
+    )
+    // Let every socket fill its first read and stop before any is read on.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const copies: Buffer[][] = sources.map(() => [])
+    const open = new Set(sources.keys())
+    while (open.size > 0) {
+      for (const n of [...open]) {
+        const piece = await sources[n]!.read(64 * 1024)
+        if (piece === null) {
+          open.delete(n)
+          continue
+        }
+        copies[n]!.push(Buffer.from(piece))
+        sources[n]!.release(piece)
+      }
+    }
+    for (let n = 0; n < count; n++) expect(Buffer.concat(copies[n]!).equals(bodies[n]!)).toBe(true)
+  })
 })
