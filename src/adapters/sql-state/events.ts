@@ -1,7 +1,7 @@
 import type { LinkEvent, LinkEventType } from '../../core/events/model'
 import type { EventStore, Page } from '../../core/ports'
 import { type SqlDatabase, type SqlStatement, sql } from '../sql'
-import { fragment, queueForLinkOwners, REMAINING } from './outbox'
+import { linkOwnersQueue, queueMessages, REMAINING } from './outbox'
 import { pageAfter, toPage } from './pages'
 
 interface EventRow {
@@ -31,6 +31,20 @@ const toEvent = (r: EventRow): LinkEvent => ({
 // many writers notice it.
 const EXHAUSTED = 'l.max_downloads IS NOT NULL AND l.downloads >= l.max_downloads'
 const EXHAUSTED_KEY = "l.id || '-x' || l.max_downloads"
+const RECORD_EXHAUSTED = `INSERT OR IGNORE INTO link_events (id, link_id, type, created_at)
+  SELECT ${EXHAUSTED_KEY}, l.id, 'exhausted', ? FROM links l WHERE l.id = ? AND ${EXHAUSTED}`
+const QUEUE_EXHAUSTED = linkOwnersQueue({
+  event: 'link.exhausted',
+  key: EXHAUSTED_KEY,
+  where: `l.id = ? AND ${EXHAUSTED}`,
+  data: `json_object('linkId', l.id, 'fileId', l.file_id, 'downloads', l.downloads, 'maxDownloads', l.max_downloads)`,
+})
+const QUEUE_COMPLETED = linkOwnersQueue({
+  event: 'download.completed',
+  key: '?',
+  where: 'l.id = ?',
+  data: `json_object('linkId', l.id, 'fileId', l.file_id, 'bytes', CAST(? AS INTEGER), 'downloads', l.downloads, 'remaining', ${REMAINING})`,
+})
 /** Removed per sweep at most, so that one sweep never holds the database long. */
 const SWEEP_BATCH = 5000
 
@@ -57,18 +71,7 @@ export class SqlEventStore implements EventStore {
       )
       if (e.type === 'download_completed') {
         queued.push(statements.length)
-        statements.push(
-          queueForLinkOwners({
-            event: 'download.completed',
-            key: fragment('?', e.id),
-            at: e.at,
-            links: fragment('l.id = ?', e.linkId),
-            data: fragment(
-              `json_object('linkId', l.id, 'fileId', l.file_id, 'bytes', CAST(? AS INTEGER), 'downloads', l.downloads, 'remaining', ${REMAINING})`,
-              e.bytes ?? 0,
-            ),
-          }),
-        )
+        statements.push(queueMessages(QUEUE_COMPLETED, e.at, { key: [e.id], data: [e.bytes ?? 0], where: [e.linkId] }))
       }
       if (e.type === 'download_started') queued.push(statements.push(...this.#exhaustion(e.linkId, e.at)) - 1)
     }
@@ -83,20 +86,7 @@ export class SqlEventStore implements EventStore {
 
   /** The exhausted event and its messages, if the link is exhausted now. */
   #exhaustion(linkId: string, at: number): SqlStatement[] {
-    return [
-      sql(
-        `INSERT OR IGNORE INTO link_events (id, link_id, type, created_at) SELECT ${EXHAUSTED_KEY}, l.id, 'exhausted', ? FROM links l WHERE l.id = ? AND ${EXHAUSTED}`,
-        at,
-        linkId,
-      ),
-      queueForLinkOwners({
-        event: 'link.exhausted',
-        key: fragment(EXHAUSTED_KEY),
-        at,
-        links: fragment(`l.id = ? AND ${EXHAUSTED}`, linkId),
-        data: fragment(`json_object('linkId', l.id, 'fileId', l.file_id, 'downloads', l.downloads, 'maxDownloads', l.max_downloads)`),
-      }),
-    ]
+    return [sql(RECORD_EXHAUSTED, at, linkId), queueMessages(QUEUE_EXHAUSTED, at, { where: [linkId] })]
   }
 
   async listEvents(linkId: string, query: { limit: number; cursor?: string }): Promise<Page<LinkEvent>> {

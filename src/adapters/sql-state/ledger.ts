@@ -27,6 +27,42 @@ const unlimited = (l: string) => `${l}.max_downloads IS NULL`
 const FOLD_DONE_AFTER_MS = 10 * 60_000
 const FOLD_CUT_AFTER_MS = 24 * 3600_000
 
+// Statement texts are built once, here: the database caches prepared
+// statements by their text, and a text built again per call is hashed again
+// per call (docs/performance.md, "Rows in time order").
+const INSERT_TRANSFER = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
+  SELECT ?, l.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
+const START_FRESH = `${INSERT_TRANSFER} AND (${unlimited('l')} OR l.downloads < l.max_downloads) AND l.expires_at > ?
+  AND (l.not_before IS NULL OR l.not_before <= ?)`
+const COUNT_FRESH =
+  'UPDATE links SET downloads = downloads + 1, last_download_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)'
+const START_RESUME = `${INSERT_TRANSFER} AND l.downloads >= 1 AND l.expires_at + ? > ? AND (${unlimited('l')} OR ${budgetLeft('l')} >= ?)`
+const GRANT = `UPDATE transfers SET reserved = reserved + ?, lease_until = ?
+  WHERE id = ? AND state = 'active' AND start + reserved + given_back + ? <= stop_at
+    AND (SELECT ${unlimited('l')} OR ${budgetLeft('l')} >= ? FROM links l WHERE l.id = transfers.link_id)`
+const GRANT_REFUSED = `SELECT state = 'active' AND start + reserved + given_back + ? <= stop_at AS open FROM transfers WHERE id = ?`
+// makeRoom's search and its two guarded statements (docs/counting.md, "makeRoom").
+const FIND_DUPLICATE = `SELECT t.id AS id, t.state AS state, MIN(p.start) AS x
+  FROM transfers t
+  JOIN (SELECT id, start FROM transfers WHERE link_id = ? UNION ALL SELECT '' AS id, ? AS start) p
+    ON p.id <> t.id AND p.start > t.start AND p.start < t.start + ${held('t')} AND (t.state <> 'done' OR p.id <> '')
+  WHERE t.link_id = ? AND t.state IN ('active', 'cut', 'done')
+  GROUP BY t.id, t.state, t.start, t.reserved, t.sent, t.given_back
+  ORDER BY t.start + ${held('t')} - MIN(p.start) DESC
+  LIMIT 1`
+const ALLOWANCE = `(SELECT ${allowanceLeft('l')} FROM links l WHERE l.id = transfers.link_id)`
+const GIVE_BACK_LIVE = `UPDATE transfers SET
+    given_back = given_back + MIN(start + reserved - ?, ${ALLOWANCE}),
+    reserved = reserved - MIN(start + reserved - ?, ${ALLOWANCE}),
+    stop_at = MIN(stop_at, ?)
+  WHERE id = ? AND state = 'active' AND start < ? AND start + reserved > ? AND ${ALLOWANCE} > 0`
+const GIVE_BACK_SETTLED = `UPDATE transfers SET given_back = given_back + MIN(start + sent - given_back - ?, ${ALLOWANCE})
+  WHERE id = ? AND state = ? AND start < ? AND start + sent - given_back > ? AND ${ALLOWANCE} > 0
+    AND (state = 'cut' OR EXISTS (SELECT 1 FROM transfers o WHERE o.link_id = transfers.link_id AND o.id <> transfers.id AND o.start = ?))`
+const UNCOUNT = `UPDATE links SET downloads = downloads - 1
+  WHERE id = (SELECT link_id FROM transfers WHERE id = ? AND state = 'active' AND counted = 1)
+    AND (${unlimited('links')} OR ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size)`
+
 /**
  * The transfer ledger over SQL that SQLite and D1 both speak. Every counting
  * step is a single batch (one transaction) whose WHERE clauses carry the
@@ -37,8 +73,6 @@ export class SqlTransferLedger implements TransferLedger {
   constructor(private readonly db: SqlDatabase) {}
 
   async startTransfer(t: TransferStart): Promise<boolean> {
-    const insert = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
-      SELECT ?, l.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
     const values: SqlValue[] = [
       t.id,
       t.mode === 'fresh' ? 1 : 0,
@@ -59,35 +93,13 @@ export class SqlTransferLedger implements TransferLedger {
       // Rule 2: check and count in one transaction. The insert's guard reads
       // the counter that the update of any earlier winner already raised; the
       // update also notes when, for the link's owner.
-      const [inserted] = await this.db.batch([
-        sql(
-          `${insert} AND (${unlimited('l')} OR l.downloads < l.max_downloads) AND l.expires_at > ?
-             AND (l.not_before IS NULL OR l.not_before <= ?)`,
-          ...values,
-          t.now,
-          t.now,
-        ),
-        sql(
-          'UPDATE links SET downloads = downloads + 1, last_download_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM transfers WHERE id = ?)',
-          t.now,
-          t.linkId,
-          t.id,
-        ),
-      ])
+      const [inserted] = await this.db.batch([sql(START_FRESH, ...values, t.now, t.now), sql(COUNT_FRESH, t.now, t.linkId, t.id)])
       return inserted === 1
     }
 
     // Rule 3: a resume is admitted only if all its bytes fit in what is left,
     // though it reserves only its first chunk now.
-    const [inserted] = await this.db.batch([
-      sql(
-        `${insert} AND l.downloads >= 1 AND l.expires_at + ? > ? AND (${unlimited('l')} OR ${budgetLeft('l')} >= ?)`,
-        ...values,
-        t.resumeGrace,
-        t.now,
-        t.length,
-      ),
-    ])
+    const [inserted] = await this.db.batch([sql(START_RESUME, ...values, t.resumeGrace, t.now, t.length)])
     return inserted === 1
   }
 
@@ -105,23 +117,9 @@ export class SqlTransferLedger implements TransferLedger {
 
   async reserve(id: string, bytes: number, leaseUntil: number): Promise<ReserveOutcome> {
     // The grant counts against the budget at once; the bytes follow it.
-    const [granted] = await this.db.batch([
-      sql(
-        `UPDATE transfers SET reserved = reserved + ?, lease_until = ?
-         WHERE id = ? AND state = 'active' AND start + reserved + given_back + ? <= stop_at
-           AND (SELECT ${unlimited('l')} OR ${budgetLeft('l')} >= ? FROM links l WHERE l.id = transfers.link_id)`,
-        bytes,
-        leaseUntil,
-        id,
-        bytes,
-        bytes,
-      ),
-    ])
+    const [granted] = await this.db.batch([sql(GRANT, bytes, leaseUntil, id, bytes, bytes)])
     if (granted === 1) return 'granted'
-    const row = await this.db.first<{ open: number }>(
-      `SELECT state = 'active' AND start + reserved + given_back + ? <= stop_at AS open FROM transfers WHERE id = ?`,
-      [bytes, id],
-    )
+    const row = await this.db.first<{ open: number }>(GRANT_REFUSED, [bytes, id])
     return row?.open ? 'no_room' : 'stopped'
   }
 
@@ -130,52 +128,13 @@ export class SqlTransferLedger implements TransferLedger {
     // (or past `point`): those bytes duplicate what the other one fetches.
     // A completed one only past another transfer's start, never past a
     // resume point (docs/counting.md, "The give-back and its cap").
-    const found = await this.db.first<{ id: string; state: 'active' | 'cut' | 'done'; x: number }>(
-      `SELECT t.id AS id, t.state AS state, MIN(p.start) AS x
-       FROM transfers t
-       JOIN (SELECT id, start FROM transfers WHERE link_id = ? UNION ALL SELECT '' AS id, ? AS start) p
-         ON p.id <> t.id AND p.start > t.start AND p.start < t.start + ${held('t')} AND (t.state <> 'done' OR p.id <> '')
-       WHERE t.link_id = ? AND t.state IN ('active', 'cut', 'done')
-       GROUP BY t.id, t.state, t.start, t.reserved, t.sent, t.given_back
-       ORDER BY t.start + ${held('t')} - MIN(p.start) DESC
-       LIMIT 1`,
-      [linkId, point, linkId],
-    )
+    const found = await this.db.first<{ id: string; state: 'active' | 'cut' | 'done'; x: number }>(FIND_DUPLICATE, [linkId, point, linkId])
     if (!found) return false
-    const allowance = `(SELECT ${allowanceLeft('l')} FROM links l WHERE l.id = transfers.link_id)`
+    const { id, state, x } = found
     // One row changes, so the amount computed in SET is the amount recorded;
     // the guards repeat the search's conditions against the current row.
     const statement =
-      found.state === 'active'
-        ? sql(
-            `UPDATE transfers SET
-               given_back = given_back + MIN(start + reserved - ?, ${allowance}),
-               reserved = reserved - MIN(start + reserved - ?, ${allowance}),
-               stop_at = MIN(stop_at, ?)
-             WHERE id = ? AND state = 'active' AND start < ? AND start + reserved > ? AND ${allowance} > 0`,
-            found.x,
-            cap,
-            found.x,
-            cap,
-            found.x,
-            found.id,
-            found.x,
-            found.x,
-            cap,
-          )
-        : sql(
-            `UPDATE transfers SET given_back = given_back + MIN(start + sent - given_back - ?, ${allowance})
-             WHERE id = ? AND state = ? AND start < ? AND start + sent - given_back > ? AND ${allowance} > 0
-               AND (state = 'cut' OR EXISTS (SELECT 1 FROM transfers o WHERE o.link_id = transfers.link_id AND o.id <> transfers.id AND o.start = ?))`,
-            found.x,
-            cap,
-            found.id,
-            found.state,
-            found.x,
-            found.x,
-            cap,
-            found.x,
-          )
+      state === 'active' ? sql(GIVE_BACK_LIVE, x, cap, x, cap, x, id, x, x, cap) : sql(GIVE_BACK_SETTLED, x, cap, id, state, x, x, cap, x)
     const [changed] = await this.db.batch([statement])
     return changed === 1
   }
@@ -190,16 +149,7 @@ export class SqlTransferLedger implements TransferLedger {
   async cancelTransfer(id: string): Promise<void> {
     // The count is undone only if the budget still covers everything else
     // without it (a resume may have started on the strength of it).
-    await this.db.batch([
-      sql(
-        `UPDATE links SET downloads = downloads - 1
-         WHERE id = (SELECT link_id FROM transfers WHERE id = ? AND state = 'active' AND counted = 1)
-           AND (${unlimited('links')} OR ${budgetLeft('links')} + (SELECT reserved FROM transfers WHERE id = ?) >= size)`,
-        id,
-        id,
-      ),
-      sql(`DELETE FROM transfers WHERE id = ? AND state = 'active'`, id),
-    ])
+    await this.db.batch([sql(UNCOUNT, id, id), sql(`DELETE FROM transfers WHERE id = ? AND state = 'active'`, id)])
   }
 
   async renewTransfer(id: string, leaseUntil: number): Promise<void> {

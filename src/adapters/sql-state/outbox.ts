@@ -4,46 +4,56 @@ import type { SqlStatement, SqlValue } from '../sql'
 // (docs/webhooks.md, "The outbox"), in SQL both SQLite and D1 speak: one row
 // per subscribed webhook, its body built by json_object in a fixed key order.
 
-/** A piece of SQL and the values of its placeholders, in order. */
-export interface Fragment {
-  sql: string
-  params: SqlValue[]
-}
-
-export const fragment = (sql: string, ...params: SqlValue[]): Fragment => ({ sql, params })
-
 /** Whether webhook `w` asked for the event bound to its one placeholder. */
 const SUBSCRIBED = 'EXISTS (SELECT 1 FROM json_each(w.events) WHERE json_each.value = ?)'
 
-interface QueueOptions {
+interface QueueParts {
   event: string
-  /** What makes the message id: `msg_<key>_<webhook id>`. Queuing the same key twice keeps one message per webhook. */
-  key: Fragment
-  at: number
-  /** The message's `data`: a json_object over the row the source names. */
-  data: Fragment
+  /** SQL for what makes the message id: `msg_<key>_<webhook id>`. Queuing the same key twice keeps one message per webhook. */
+  key: string
+  /** SQL selecting the rows whose owners' webhooks are told. */
+  where: string
+  /** SQL for the message's `data`: a json_object over the selected row. */
+  data: string
 }
 
-/** Queues `event` for every webhook subscribed to it whose owner owns a row that `from` (`<table> <alias>`) and `where` select. */
-function queueForOwners(from: string, alias: string, where: Fragment, options: QueueOptions): SqlStatement {
-  const { event, key, at, data } = options
+/**
+ * A queuing statement's text, built once where it is used: the database
+ * caches prepared statements by their text (docs/performance.md, "Rows in
+ * time order"). `queueMessages` binds one call's values to it.
+ */
+export interface OutboxQueue {
+  event: string
+  sql: string
+}
+
+function queueForOwners(from: string, alias: string, parts: QueueParts): OutboxQueue {
   return {
+    event: parts.event,
     sql: `INSERT OR IGNORE INTO webhook_deliveries (id, webhook_id, event, body, status, attempts, next_attempt_at, created_at)
-      SELECT 'msg_' || ${key.sql} || '_' || w.id, w.id, ?, json_object('type', ?, 'timestamp', ?, 'data', ${data.sql}), 'pending', 0, ?, ?
+      SELECT 'msg_' || ${parts.key} || '_' || w.id, w.id, ?, json_object('type', ?, 'timestamp', ?, 'data', ${parts.data}), 'pending', 0, ?, ?
       FROM ${from} JOIN webhooks w ON w.owner_id = ${alias}.owner_id
-      WHERE ${where.sql} AND ${SUBSCRIBED}`,
-    params: [...key.params, event, event, new Date(at).toISOString(), ...data.params, at, at, ...where.params, event],
+      WHERE ${parts.where} AND ${SUBSCRIBED}`,
   }
 }
 
-/** Queues `event` for every webhook subscribed to it whose owner owns a link (alias `l`) that `links` selects. */
-export function queueForLinkOwners(options: QueueOptions & { links: Fragment }): SqlStatement {
-  return queueForOwners('links l', 'l', options.links, options)
+/** Queues `event` for every webhook subscribed to it whose owner owns a link (alias `l`) that `where` selects. */
+export const linkOwnersQueue = (parts: QueueParts): OutboxQueue => queueForOwners('links l', 'l', parts)
+
+/** Queues `event` for every webhook subscribed to it whose owner owns an upload request (alias `r`) that `where` selects. */
+export const requestOwnersQueue = (parts: QueueParts): OutboxQueue => queueForOwners('upload_requests r', 'r', parts)
+
+/** The values of the placeholders in a queue's `key`, `data` and `where`, each in its order. */
+interface QueueValues {
+  key?: SqlValue[]
+  data?: SqlValue[]
+  where?: SqlValue[]
 }
 
-/** Queues `event` for every webhook subscribed to it whose owner owns an upload request (alias `r`) that `requests` selects. */
-export function queueForRequestOwners(options: QueueOptions & { requests: Fragment }): SqlStatement {
-  return queueForOwners('upload_requests r', 'r', options.requests, options)
+/** The queuing statement for one occurrence of the event, at `at`. */
+export function queueMessages(queue: OutboxQueue, at: number, values: QueueValues): SqlStatement {
+  const { key = [], data = [], where = [] } = values
+  return { sql: queue.sql, params: [...key, queue.event, queue.event, new Date(at).toISOString(), ...data, at, at, ...where, queue.event] }
 }
 
 /** `remaining` of link `l` in a message: null for an unlimited link. */

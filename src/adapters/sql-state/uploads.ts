@@ -1,9 +1,19 @@
 import type { FileRecord, ReceivedPart, UploadRecord, UploadRequestRecord } from '../../core/model'
 import type { ListQuery, Page, UploadStore } from '../../core/ports'
 import { type SqlDatabase, type SqlValue, sql } from '../sql'
-import { fragment, queueForRequestOwners } from './outbox'
+import { queueMessages, requestOwnersQueue } from './outbox'
 import { pageAfter, toPage } from './pages'
 import { toUpload, toUploadRequest, UPLOAD_COLUMNS, UPLOAD_REQUEST_COLUMNS, type UploadRequestRow, type UploadRow } from './rows'
+
+// Told with the request's counters as the received file left them.
+const QUEUE_RECEIVED = requestOwnersQueue({
+  event: 'upload_request.file_received',
+  key: '?',
+  where: 'r.id = (SELECT request_id FROM uploads WHERE id = ?)',
+  data: `json_object('requestId', r.id,
+    'file', json_object('id', ?, 'name', ?, 'size', CAST(? AS INTEGER), 'sha256', ?, 'contentType', ?),
+    'files', r.files, 'bytes', r.bytes, 'maxFiles', r.max_files, 'maxBytes', r.max_bytes)`,
+})
 
 // D1 binds at most 100 parameters per statement.
 const HANDLES_PER_QUERY = 90
@@ -136,22 +146,10 @@ export class SqlUploadStore implements UploadStore {
         f.size,
         uploadId,
       ),
-      // Told with the request's counters as this file left them.
-      queueForRequestOwners({
-        event: 'upload_request.file_received',
-        key: fragment('?', `${f.id}-received`),
-        at: f.createdAt,
-        requests: fragment('r.id = (SELECT request_id FROM uploads WHERE id = ?)', uploadId),
-        data: fragment(
-          `json_object('requestId', r.id,
-             'file', json_object('id', ?, 'name', ?, 'size', CAST(? AS INTEGER), 'sha256', ?, 'contentType', ?),
-             'files', r.files, 'bytes', r.bytes, 'maxFiles', r.max_files, 'maxBytes', r.max_bytes)`,
-          f.id,
-          f.name,
-          f.size,
-          f.sha256,
-          f.contentType,
-        ),
+      queueMessages(QUEUE_RECEIVED, f.createdAt, {
+        key: [`${f.id}-received`],
+        data: [f.id, f.name, f.size, f.sha256, f.contentType],
+        where: [uploadId],
       }),
       sql('DELETE FROM upload_parts WHERE upload_id = ?', uploadId),
       sql('DELETE FROM uploads WHERE id = ?', uploadId),

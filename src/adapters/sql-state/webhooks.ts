@@ -2,7 +2,7 @@ import type { ListQuery, Page, WebhookStore } from '../../core/ports'
 import type { AttemptResult } from '../../core/ports/webhooks'
 import type { DeliveryRecord, DeliveryStatus, DueDelivery, WebhookEventType, WebhookRecord } from '../../core/webhooks/events'
 import { type SqlDatabase, sql } from '../sql'
-import { fragment, queueForLinkOwners, REMAINING } from './outbox'
+import { linkOwnersQueue, queueMessages, REMAINING } from './outbox'
 import { pageAfter, toPage } from './pages'
 
 interface WebhookRow {
@@ -52,6 +52,17 @@ const DELIVERY_COLUMNS = 'd.id, d.webhook_id, d.event, d.status, d.attempts, d.l
 const SWEEP_BATCH = 5000
 /** Expired links noticed per sweep at most; the next sweep takes the rest. */
 const NOTICE_BATCH = 500
+// Links expired and not yet told of, oldest first: the same links in both of
+// noticeExpiries' statements (the first does not change what this selects).
+const UNNOTICED = `l.id IN (SELECT id FROM links WHERE expiry_noticed_at IS NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ${NOTICE_BATCH})`
+const QUEUE_EXPIRED = linkOwnersQueue({
+  event: 'link.expired',
+  key: "l.id || '-e' || l.expires_at",
+  // Only links still alive when they expired.
+  where: `${UNNOTICED} AND l.revoked_at IS NULL AND (SELECT f.deleted_at IS NULL FROM files f WHERE f.id = l.file_id)`,
+  data: `json_object('linkId', l.id, 'fileId', l.file_id, 'expiresAt', strftime('%Y-%m-%dT%H:%M:%fZ', l.expires_at / 1000.0, 'unixepoch'),
+    'downloads', l.downloads, 'remaining', ${REMAINING})`,
+})
 /** Longest error text kept with a delivery. */
 const MAX_ERROR = 300
 
@@ -175,20 +186,9 @@ export class SqlWebhookStore implements WebhookStore {
   async noticeExpiries(now: number): Promise<number> {
     // The same links in both statements: those the subquery picks, which the
     // first statement does not change and the second marks as noticed.
-    const unnoticed = `l.id IN (SELECT id FROM links WHERE expiry_noticed_at IS NULL AND expires_at <= ? ORDER BY expires_at, id LIMIT ${NOTICE_BATCH})`
     const [queued = 0] = await this.db.batch([
-      queueForLinkOwners({
-        event: 'link.expired',
-        key: fragment("l.id || '-e' || l.expires_at"),
-        at: now,
-        // Only links still alive when they expired.
-        links: fragment(`${unnoticed} AND l.revoked_at IS NULL AND (SELECT f.deleted_at IS NULL FROM files f WHERE f.id = l.file_id)`, now),
-        data: fragment(
-          `json_object('linkId', l.id, 'fileId', l.file_id, 'expiresAt', strftime('%Y-%m-%dT%H:%M:%fZ', l.expires_at / 1000.0, 'unixepoch'),
-             'downloads', l.downloads, 'remaining', ${REMAINING})`,
-        ),
-      }),
-      sql(`UPDATE links AS l SET expiry_noticed_at = ? WHERE ${unnoticed}`, now, now),
+      queueMessages(QUEUE_EXPIRED, now, { where: [now] }),
+      sql(`UPDATE links AS l SET expiry_noticed_at = ? WHERE ${UNNOTICED}`, now, now),
     ])
     return queued
   }
