@@ -29,7 +29,7 @@ const FOLD_CUT_AFTER_MS = 24 * 3600_000
 
 // Statement texts are built once, here: the database caches prepared
 // statements by their text, and a text built again per call is hashed again
-// per call (docs/performance.md, "Rows in time order").
+// per call (docs/performance.md, "Statement texts built once").
 const INSERT_TRANSFER = `INSERT INTO transfers (id, link_id, counted, start, length, sent, state, lease_until, created_at, reserved, given_back, stop_at)
   SELECT ?, l.id, ?, ?, ?, ?, ?, ?, ?, ?, 0, ? FROM links l JOIN files f ON f.id = l.file_id WHERE l.id = ? AND ${LINK_ALIVE}`
 const START_FRESH = `${INSERT_TRANSFER} AND (${unlimited('l')} OR l.downloads < l.max_downloads) AND l.expires_at > ?

@@ -19,8 +19,8 @@ interface QueueParts {
 
 /**
  * A queuing statement's text, built once where it is used: the database
- * caches prepared statements by their text (docs/performance.md, "Rows in
- * time order"). `queueMessages` binds one call's values to it.
+ * caches prepared statements by their text (docs/performance.md, "Statement
+ * texts built once"). `queueMessages` binds one call's values to it.
  */
 export interface OutboxQueue {
   event: string
