@@ -9,8 +9,9 @@
  *
  * Rows: links issued per second; 1 KiB downloads per second and the server's
  * CPU per download (wrk, 32 connections); one and eight 256 MiB downloads
- * (curl) in MB/s and server CPU seconds per GiB; resident memory idle, with
- * 8 large downloads and with 200 slow clients; start time compiled vs tsx;
+ * (curl) in MB/s and server CPU seconds per GiB; resident memory idle (2 s
+ * after listening, and settled), with 8 large downloads and with 200 slow
+ * clients; start time compiled vs tsx;
  * and the same small and large downloads through the local Workers runtime.
  * Each row says the machine's load while it ran (load average and the CPU
  * that processes outside the bench used): the machine has 2 cores and is
@@ -52,6 +53,8 @@ const MiB = 1024 * 1024
 const GiB = 1024 * MiB
 const SMALL_SIZE = 1024
 const LARGE_SIZE = 256 * MiB
+/** When idle memory is read the second time: V8's memory reducer has run by then. */
+const IDLE_SETTLE_MS = 15_000
 
 const TIMING = {
   connections: 32,
@@ -258,8 +261,16 @@ async function main(): Promise<void> {
   const s3 = await startS3rverProcess()
   const disk = await startServer('disk', { adminKey })
   const s3Server = await startServer('s3', { adminKey, env: s3.env })
+  // RSS 2 s after listening still holds start-up's young generation; V8's
+  // memory reducer gives it back once the process has been idle for about
+  // 8 s. Both are printed; the target is judged on the settled figure.
   await sleep(2000)
-  const idle = { disk: memory(disk.pid).rss, s3: memory(s3Server.pid).rss }
+  const early = { disk: memory(disk.pid).rss, s3: memory(s3Server.pid).rss }
+  await sleep(IDLE_SETTLE_MS - 2000)
+  const idle = {
+    disk: { early: early.disk, settled: memory(disk.pid).rss },
+    s3: { early: early.s3, settled: memory(s3Server.pid).rss },
+  }
   const nginx = await startNginx(files)
   const bare = await startBareNode(files)
   const s3Client = s3rverClient(s3)
@@ -545,7 +556,7 @@ function table(rows: string[][]): string {
 
 function report(r: {
   startup: Record<'compiled' | 'tsx', Startup>
-  idle: Record<'disk' | 's3', number>
+  idle: Record<'disk' | 's3', { early: number; settled: number }>
   links: SmallRun
   tokens: number
   nginxSmall: SmallRun
@@ -681,13 +692,13 @@ function report(r: {
   for (const name of ['disk', 's3'] as const) {
     add(
       `M1${name === 'disk' ? 'a' : 'b'}`,
-      `resident memory idle after start, ${name === 'disk' ? 'local store' : 'S3 store'}`,
-      MB(r.idle[name]),
+      `resident memory idle after start (settled, ${IDLE_SETTLE_MS / 1000} s after listening), ${name === 'disk' ? 'local store' : 'S3 store'}`,
+      `${MB(r.idle[name].settled)} (2 s after listening: ${MB(r.idle[name].early)})`,
       '',
       '',
       '',
       '≤ 80 MiB',
-      verdict(r.idle[name] <= 80 * MiB),
+      verdict(r.idle[name].settled <= 80 * MiB),
       '',
     )
   }

@@ -84,7 +84,13 @@ function asciiOf(character: string): string {
   return /^[\x20-\x7e]+$/.test(spelled) && !/[\\%]/.test(spelled) ? spelled : '_'
 }
 
-const CHARACTERS = new Intl.Segmenter('en', { granularity: 'grapheme' })
+// Made on the first name that needs it: the segmenter loads ICU's break rules,
+// about 3 MiB resident that a service seeing only ASCII names never needs.
+let segmenter: Intl.Segmenter | null = null
+function graphemes(name: string): string[] {
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })
+  return Array.from(segmenter.segment(name), ({ segment }) => segment)
+}
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
 
 /**
@@ -99,9 +105,7 @@ export function asciiFallback(name: string): string {
   // `"`, `%` and `\`: the common name takes no segmenting and no
   // normalisation per character, which cost more than the rest of a small
   // download's headers (docs/performance.md).
-  const spelled = PRINTABLE_ASCII.test(name)
-    ? name.replaceAll('"', "'").replace(/[\\%]/g, '_')
-    : Array.from(CHARACTERS.segment(name), ({ segment }) => asciiOf(segment)).join('')
+  const spelled = PRINTABLE_ASCII.test(name) ? name.replaceAll('"', "'").replace(/[\\%]/g, '_') : graphemes(name).map(asciiOf).join('')
   return spelled.replace(/^[.\s]+/, '').trimEnd() || 'download'
 }
 

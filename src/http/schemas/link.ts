@@ -82,7 +82,7 @@ const maxDownloadsField = z
   .min(1)
   .max(MAX_DOWNLOADS_LIMIT)
   .nullable()
-  .openapi({ description: `Downloads the link allows, 1–${MAX_DOWNLOADS_LIMIT.toLocaleString('en')}; \`null\`: no limit.`, example: 3 })
+  .openapi({ description: `Downloads the link allows, 1–1,000,000; \`null\`: no limit.`, example: 3 })
 const filenameField = z
   .string()
   .min(1)
