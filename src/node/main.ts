@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { DiskObjectStore } from '../adapters/disk-store'
 import { sha256Hex } from '../adapters/sha256'
+import { SmallObjectCache } from '../adapters/small-object-cache'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { SqliteDatabase } from '../adapters/sqlite-database'
 import { withSyncCrypto } from '../adapters/token-signer'
@@ -83,13 +84,14 @@ async function main(): Promise<void> {
   if (applied.length > 0) log('migrations applied', { applied })
   const state = new SqlStateStore(database)
   let disk: DiskObjectStore | null = null
-  let objects: ObjectStore
+  let storage: ObjectStore
   if (config.s3) {
-    objects = await s3Store(config.s3)
+    storage = await s3Store(config.s3)
   } else {
-    objects = disk = new DiskObjectStore(join(dataDir, 'objects'))
+    storage = disk = new DiskObjectStore(join(dataDir, 'objects'))
     await disk.removeAbandonedUploads()
   }
+  const objects = new SmallObjectCache(storage)
   const pending = new PendingWork()
   const webhooks = new SqlWebhookStore(database)
   const webhookTransport = new NodeWebhookTransport()

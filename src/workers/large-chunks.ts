@@ -1,4 +1,5 @@
-import type { ObjectInfo, ObjectStore, PendingMultipart, PutResult, StoredObject, StoredPart } from '../core/ports'
+import { ObjectStoreWrapper } from '../adapters/object-store-wrapper'
+import type { PutResult, StoredObject, StoredPart } from '../core/ports'
 
 // Chunks of at least this many bytes (unless the stream ends first), at most
 // the larger size. Node's streams move 64 KiB at a time; so do these.
@@ -36,51 +37,17 @@ export function largeChunks(source: ReadableStream<Uint8Array>): ReadableStream<
 }
 
 /** The object store with both directions of its bodies in large chunks (see largeChunks). */
-export class LargeChunkObjectStore implements ObjectStore {
-  constructor(private readonly inner: ObjectStore) {}
-
-  put(key: string, body: ReadableStream<Uint8Array>, options: { contentType: string; maxBytes: number }): Promise<PutResult> {
+export class LargeChunkObjectStore extends ObjectStoreWrapper {
+  override put(key: string, body: ReadableStream<Uint8Array>, options: { contentType: string; maxBytes: number }): Promise<PutResult> {
     return this.inner.put(key, largeChunks(body), options)
   }
 
-  async get(key: string, range?: { start: number; end: number }): Promise<StoredObject> {
+  override async get(key: string, range?: { start: number; end: number }): Promise<StoredObject> {
     const object = await this.inner.get(key, range)
     return 'body' in object ? { body: largeChunks(object.body) } : object
   }
 
-  head(key: string): Promise<ObjectInfo | null> {
-    return this.inner.head(key)
-  }
-
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key)
-  }
-
-  ping(): Promise<void> {
-    return this.inner.ping()
-  }
-
-  createMultipart(key: string, options: { contentType: string }): Promise<string> {
-    return this.inner.createMultipart(key, options)
-  }
-
-  putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
+  override putPart(key: string, handle: string, number: number, body: ReadableStream<Uint8Array>, length: number): Promise<StoredPart> {
     return this.inner.putPart(key, handle, number, largeChunks(body), length)
-  }
-
-  listParts(key: string, handle: string): Promise<StoredPart[]> {
-    return this.inner.listParts(key, handle)
-  }
-
-  completeMultipart(key: string, handle: string, parts: StoredPart[]): Promise<PutResult> {
-    return this.inner.completeMultipart(key, handle, parts)
-  }
-
-  abortMultipart(key: string, handle: string): Promise<void> {
-    return this.inner.abortMultipart(key, handle)
-  }
-
-  listMultipartUploads(prefix: string, limit: number): Promise<PendingMultipart[]> {
-    return this.inner.listMultipartUploads(prefix, limit)
   }
 }

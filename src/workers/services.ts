@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { D1SqlDatabase } from '../adapters/d1-database'
 import { S3ObjectStore } from '../adapters/s3-store'
 import { sha256Hex } from '../adapters/sha256'
+import { SmallObjectCache } from '../adapters/small-object-cache'
 import { SqlEventStore, SqlStateStore, SqlWebhookStore } from '../adapters/sql-state'
 import { FetchWebhookTransport } from '../adapters/webhook-fetch'
 import { systemClock } from '../core/clock'
@@ -75,7 +76,9 @@ export async function buildServices(env: Env): Promise<WorkerRuntime> {
   const services = assembleServices({
     config: settings.config,
     state: new SqlStateStore(db),
-    objects: new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, digest: digestStream })),
+    objects: new SmallObjectCache(
+      new LargeChunkObjectStore(new S3ObjectStore(settings.config.s3, { requestBody: fixedLength, digest: digestStream })),
+    ),
     keys: await buildKeyRing(settings.tokenSigningKey, settings.tokenVerifyKeys),
     adminKeyHash: sha256Hex(settings.adminApiKey),
     hashSecret: sha256Hex,

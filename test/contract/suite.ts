@@ -634,6 +634,23 @@ export function defineContractSuite(kind: TargetKind) {
       expect(await api.link(link.id)).toMatchObject({ downloads: 2, remaining: 0, status: 'exhausted' })
     })
 
+    it("keeps a small uploaded file's bytes after its first download: the next ones do not reach storage; a large file's always do", async () => {
+      const small = await api.upload('kept.txt', 'kept in memory')
+      const large = await api.upload('streamed.bin', bytes(256 * 1024, 9))
+      const smallLink = await api.issue(small.id, { maxDownloads: 10 })
+      const largeLink = await api.issue(large.id, { maxDownloads: 10 })
+      expect(await (await download(smallLink.downloadUrl)).text()).toBe('kept in memory')
+      expect((await download(largeLink.downloadUrl)).status).toBe(200)
+      // Storage loses both objects behind the service's back.
+      await target.removeObject(`files/${small.id}`)
+      await target.removeObject(`files/${large.id}`)
+      expect(await (await download(smallLink.downloadUrl)).text()).toBe('kept in memory')
+      const part = await download(smallLink.downloadUrl, { headers: { range: 'bytes=5-6' } })
+      expect(part.status).toBe(206)
+      expect(await part.text()).toBe('in')
+      await problem(await download(largeLink.downloadUrl), 410, 'file_gone')
+    })
+
     it('consumes nothing when the object is missing from storage (410 file_gone)', async () => {
       await target.putObject('imports/vanishing.bin', bytes(1000))
       const file = await api.json('POST', '/api/v1/files/import', { json: { key: 'imports/vanishing.bin' } }, 201)
