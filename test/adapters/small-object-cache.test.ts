@@ -38,7 +38,7 @@ function body(data: Uint8Array): ReadableStream<Uint8Array> {
 }
 
 async function put(key: string, data: Uint8Array): Promise<void> {
-  await disk.put(key, body(data), { contentType: 'application/octet-stream', maxBytes: 1024 * KIB })
+  await disk.put(key, body(data), { maxBytes: 1024 * KIB })
 }
 
 async function read(store: SmallObjectCache, key: string, range?: { start: number; end: number }): Promise<Uint8Array> {
