@@ -275,8 +275,11 @@ async function main(): Promise<void> {
   const bare = await startBareNode(files)
   const s3Client = s3rverClient(s3)
 
-  progress('uploading: 1 KiB and 256 MiB through fuselink (local store); into s3rver directly + import')
+  progress('uploading: 1 KiB and 256 MiB through fuselink (local store), 1 KiB through fuselink (S3); into s3rver directly + import')
   const smallDisk = await uploadFile(disk.origin, adminKey, join(files, 'small.bin'), 'small.bin')
+  // The usual way in, into the service's own keys, whose small objects are
+  // kept in memory after a first download; the imported copy is never kept.
+  const smallS3Uploaded = await uploadFile(s3Server.origin, adminKey, join(files, 'small.bin'), 'small.bin')
   const largeDisk = await uploadFile(disk.origin, adminKey, largePath, 'large.bin')
   check('upload 256 MiB: size and sha256 as sent', largeDisk.size === LARGE_SIZE && largeDisk.sha256 === largeSha)
   for (const [key, body, size] of [
@@ -353,7 +356,8 @@ async function main(): Promise<void> {
     `${tokens.length} tokens: ${cold.warmRequests} downloads in the warm-up (of ${warmCount}), ${cold.wrk.requests} in the run`,
   )
 
-  const presignedSmall = await presign('bench/small.bin')
+  const smallKey = `files/${smallS3Uploaded.id}`
+  const presignedSmall = await presign(smallKey)
   const directSmall = await small(
     '1 KiB, presigned GET from s3rver',
     presignedSmall.origin,
@@ -361,17 +365,30 @@ async function main(): Promise<void> {
     { s3rver: s3.child.pid! },
   )
   const naive = await startNaiveProxy(s3.env)
-  const naiveSmall = await small('1 KiB, naive proxy (SDK) from s3rver', naive.origin, smallSpec([naive.path('bench/small.bin')]), {
+  const naiveSmall = await small('1 KiB, naive proxy (SDK) from s3rver', naive.origin, smallSpec([naive.path(smallKey)]), {
     server: naive.pid,
     s3rver: s3.child.pid!,
   })
   await naive.stop()
-  const s3Links = await issueLinks(s3Server, adminKey, smallS3.id, 6, MAX_DOWNLOADS_PER_LINK)
+  const s3Links = await issueLinks(s3Server, adminKey, smallS3Uploaded.id, 6, MAX_DOWNLOADS_PER_LINK)
   const s3Small = await small('1 KiB, fuselink S3', s3Server.origin, smallSpec(s3Links.map((l) => `/d/${l.token}`)), {
     server: s3Server.pid,
     s3rver: s3.child.pid!,
   })
   await verifyCounted('1 KiB, fuselink S3', s3Server, adminKey, s3Links, s3Small.wrk.requests + s3Small.warmRequests, 2)
+  const importedLinks = await issueLinks(s3Server, adminKey, smallS3.id, 6, MAX_DOWNLOADS_PER_LINK)
+  const s3Imported = await small('1 KiB, fuselink S3, imported', s3Server.origin, smallSpec(importedLinks.map((l) => `/d/${l.token}`)), {
+    server: s3Server.pid,
+    s3rver: s3.child.pid!,
+  })
+  await verifyCounted(
+    '1 KiB, fuselink S3, imported',
+    s3Server,
+    adminKey,
+    importedLinks,
+    s3Imported.wrk.requests + s3Imported.warmRequests,
+    2,
+  )
 
   // 3. One 256 MiB download at a time, interleaved rounds.
   const presignedLarge = (await presign('bench/large.bin')).href
@@ -462,6 +479,7 @@ async function main(): Promise<void> {
     directSmall,
     naiveSmall,
     s3Small,
+    s3Imported,
     one,
     eight,
     eightMemory,
@@ -566,6 +584,7 @@ function report(r: {
   directSmall: SmallRun
   naiveSmall: SmallRun
   s3Small: SmallRun
+  s3Imported: SmallRun
   one: Record<'nginx' | 'bare' | 'disk' | 'direct' | 's3', Stream[]>
   eight: Partial<Record<'nginx' | 'bare' | 'disk' | 'direct' | 's3', Stream>>
   eightMemory: Partial<Record<'disk' | 's3', Memory>>
@@ -669,7 +688,7 @@ function report(r: {
   )
   add(
     'S3',
-    '1 KiB downloads, S3 store',
+    '1 KiB downloads, S3 store (an uploaded file: kept in memory after its first download)',
     `${rate(r.s3Small)}, ${lat(r.s3Small)}`,
     `presigned GET ${rate(r.directSmall)} (s3rver ${us(r.directSmall.perRequest.s3rver!)}); naive proxy ${rate(r.naiveSmall)} at ${us(r.naiveSmall.perRequest.server!)} own (+ s3rver ${us(r.naiveSmall.perRequest.s3rver!)})`,
     fmt(r.s3Small.wrk.perSecond / r.directSmall.wrk.perSecond, 2),
@@ -677,6 +696,17 @@ function report(r: {
     '≤ 500 µs',
     verdict(r.s3Small.perRequest.server! <= 500),
     machine(r.s3Small.window),
+  )
+  add(
+    'S3i',
+    '1 KiB downloads, S3 store, an imported object (never kept: storage is read every time)',
+    `${rate(r.s3Imported)}, ${lat(r.s3Imported)}`,
+    'as in S3',
+    fmt(r.s3Imported.wrk.perSecond / r.directSmall.wrk.perSecond, 2),
+    `${us(r.s3Imported.perRequest.server!)} (+ s3rver ${us(r.s3Imported.perRequest.s3rver!)})`,
+    '—',
+    'info',
+    machine(r.s3Imported.window),
   )
   add(
     'I1',
@@ -742,9 +772,9 @@ function report(r: {
   const w = r.workers
   add(
     'W1',
-    '1 KiB downloads, Workers (local workerd, D1, s3rver)',
+    '1 KiB downloads, Workers (local workerd, D1, s3rver), an imported object',
     `${rate(w.small)}, ${lat(w.small)}`,
-    `Node this run: local ${rate(r.diskSmall)}, S3 ${rate(r.s3Small)}`,
+    `Node this run: local ${rate(r.diskSmall)}, S3 ${rate(r.s3Small)} (imported ${rate(r.s3Imported)})`,
     '',
     `workerd ${us(w.small.perRequest.workerd!)} (+ s3rver and wrk-side ${us(w.small.perRequest.bench!)})`,
     '—',
