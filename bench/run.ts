@@ -365,7 +365,7 @@ async function main(): Promise<void> {
     { s3rver: s3.child.pid! },
   )
   const naive = await startNaiveProxy(s3.env)
-  const naiveSmall = await small('1 KiB, naive proxy (SDK) from s3rver', naive.origin, smallSpec([naive.path(smallKey)]), {
+  const naiveSmall = await small('1 KiB, naive proxy (SDK) from s3rver', naive.origin, smallSpec([naive.path('bench/small.bin')]), {
     server: naive.pid,
     s3rver: s3.child.pid!,
   })
