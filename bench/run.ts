@@ -147,6 +147,22 @@ async function verifyCounted(
   )
 }
 
+/** 1 KiB downloads of `fileId` through six links of its own, each link's counter then checked against the downloads made. */
+async function linkedSmall(
+  label: string,
+  server: { origin: string },
+  key: string,
+  fileId: string,
+  expectBody: Buffer,
+  trees: Record<string, number>,
+  seconds = TIMING.smallSeconds,
+): Promise<SmallRun> {
+  const links = await issueLinks(server, key, fileId, 6, MAX_DOWNLOADS_PER_LINK)
+  const run = await small(label, server.origin, { paths: links.map((l) => `/d/${l.token}`), status: 200, expectBody }, trees, seconds)
+  await verifyCounted(label, server, key, links, run.wrk.requests + run.warmRequests, 2)
+  return run
+}
+
 // ---------------------------------------------------------------- large downloads (curl)
 
 interface Stream {
@@ -370,25 +386,9 @@ async function main(): Promise<void> {
     s3rver: s3.child.pid!,
   })
   await naive.stop()
-  const s3Links = await issueLinks(s3Server, adminKey, smallS3Uploaded.id, 6, MAX_DOWNLOADS_PER_LINK)
-  const s3Small = await small('1 KiB, fuselink S3', s3Server.origin, smallSpec(s3Links.map((l) => `/d/${l.token}`)), {
-    server: s3Server.pid,
-    s3rver: s3.child.pid!,
-  })
-  await verifyCounted('1 KiB, fuselink S3', s3Server, adminKey, s3Links, s3Small.wrk.requests + s3Small.warmRequests, 2)
-  const importedLinks = await issueLinks(s3Server, adminKey, smallS3.id, 6, MAX_DOWNLOADS_PER_LINK)
-  const s3Imported = await small('1 KiB, fuselink S3, imported', s3Server.origin, smallSpec(importedLinks.map((l) => `/d/${l.token}`)), {
-    server: s3Server.pid,
-    s3rver: s3.child.pid!,
-  })
-  await verifyCounted(
-    '1 KiB, fuselink S3, imported',
-    s3Server,
-    adminKey,
-    importedLinks,
-    s3Imported.wrk.requests + s3Imported.warmRequests,
-    2,
-  )
+  const s3Trees = { server: s3Server.pid, s3rver: s3.child.pid! }
+  const s3Small = await linkedSmall('1 KiB, fuselink S3', s3Server, adminKey, smallS3Uploaded.id, smallBytes, s3Trees)
+  const s3Imported = await linkedSmall('1 KiB, fuselink S3, imported', s3Server, adminKey, smallS3.id, smallBytes, s3Trees)
 
   // 3. One 256 MiB download at a time, interleaved rounds.
   const presignedLarge = (await presign('bench/large.bin')).href
@@ -527,24 +527,9 @@ async function workerPhase(smallPath: string, smallBytes: Buffer, largePath: str
     const [workerd] = descendantsNamed(process.pid, 'workerd')
     const trees = { workerd: workerd ?? process.pid, bench: process.pid }
 
-    const smallLinks = await issueLinks({ origin }, key, smallFile.id, 6, MAX_DOWNLOADS_PER_LINK)
-    const smallRun = await small(
-      'Workers 1 KiB',
-      origin,
-      { paths: smallLinks.map((l) => `/d/${l.token}`), status: 200, expectBody: smallBytes },
-      trees,
-      TIMING.workerSmallSeconds,
-    )
-    await verifyCounted('Workers 1 KiB', { origin }, key, smallLinks, smallRun.wrk.requests + smallRun.warmRequests, 2)
-    const importedLinks = await issueLinks({ origin }, key, importedFile.id, 6, MAX_DOWNLOADS_PER_LINK)
-    const importedRun = await small(
-      'Workers 1 KiB, imported',
-      origin,
-      { paths: importedLinks.map((l) => `/d/${l.token}`), status: 200, expectBody: smallBytes },
-      trees,
-      TIMING.workerSmallSeconds,
-    )
-    await verifyCounted('Workers 1 KiB, imported', { origin }, key, importedLinks, importedRun.wrk.requests + importedRun.warmRequests, 2)
+    const seconds = TIMING.workerSmallSeconds
+    const smallRun = await linkedSmall('Workers 1 KiB', { origin }, key, smallFile.id, smallBytes, trees, seconds)
+    const importedRun = await linkedSmall('Workers 1 KiB, imported', { origin }, key, importedFile.id, smallBytes, trees, seconds)
 
     const [largeLink] = await issueLinks({ origin }, key, largeFile.id, 1, 100)
     const url = `${origin}/d/${largeLink!.token}`

@@ -34,7 +34,7 @@ export class SmallObjectCache extends ObjectStoreWrapper {
     this.#limits = limits
   }
 
-  /** What is kept now, for tests and figures. */
+  /** What is kept now (the tests read it). */
   get size(): { objects: number; bytes: number } {
     return { objects: this.#kept.size, bytes: this.#totalBytes }
   }

@@ -5,6 +5,8 @@ import { PageQuery, pageOf } from './page'
 
 /** The most downloads a limited link may allow (`null` allows any number); also keeps the token short. */
 export const MAX_DOWNLOADS_LIMIT = 1_000_000
+/** `1000000` as `1,000,000`, without toLocaleString: that loads ICU's number data, about 5 MiB, at start (docs/performance.md). */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',')
 /** The longest note on a link. */
 export const MAX_NOTE_LENGTH = 1000
 /** The longest message a sender may leave for the recipient (docs/api.md). */
@@ -82,7 +84,7 @@ const maxDownloadsField = z
   .min(1)
   .max(MAX_DOWNLOADS_LIMIT)
   .nullable()
-  .openapi({ description: `Downloads the link allows, 1–1,000,000; \`null\`: no limit.`, example: 3 })
+  .openapi({ description: `Downloads the link allows, 1–${thousands(MAX_DOWNLOADS_LIMIT)}; \`null\`: no limit.`, example: 3 })
 const filenameField = z
   .string()
   .min(1)
