@@ -15,7 +15,9 @@
  *
  * `--flags` lists variants of node options for this checkout, `;` between
  * variants, spaces within one (an empty one: none), e.g.
- * `--flags=';--max-semi-space-size=2'`. Without `--flags`, this checkout runs
+ * `--flags=';--max-semi-space-size=2'`. A word of the form `NAME=value` with an
+ * upper-case name is an environment variable of that variant instead, e.g.
+ * `--flags=';GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536'`. Without `--flags`, this checkout runs
  * as it is. Not part of `npm test`: it prints figures and checks statuses,
  * bytes and counters, it asserts no timing.
  */
@@ -39,6 +41,7 @@ import { runWrk } from './lib/wrk'
 
 const ROUNDS = Number(flag('rounds') ?? 3)
 const BASELINE = flag('baseline')
+const ENV_WORD = /^[A-Z_][A-Z0-9_]*=/
 const FLAG_SETS = (flag('flags') ?? '').split(';').map((set) => set.split(' ').filter(Boolean))
 const MiB = 1024 ** 2
 const GiB = 1024 ** 3
@@ -50,6 +53,7 @@ interface Variant {
   name: string
   root: string
   nodeFlags: string[]
+  env: Record<string, string>
 }
 
 interface Sample {
@@ -95,7 +99,7 @@ async function measure(
     adminKey,
     root: variant.root,
     nodeFlags: variant.nodeFlags,
-    env: store === 's3' ? s3env : {},
+    env: { ...(store === 's3' ? s3env : {}), ...variant.env },
   })
   const others = measureWindow({ server: server.pid })
   await sleep(2000)
@@ -160,8 +164,15 @@ async function measure(
 
 async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`
-  const variants: Variant[] = FLAG_SETS.map((nodeFlags) => ({ name: nodeFlags.join(' ') || 'this checkout', root: ROOT, nodeFlags }))
-  if (BASELINE) variants.push({ name: `at ${BASELINE}`, root: checkout(BASELINE), nodeFlags: [] })
+  const variants: Variant[] = FLAG_SETS.map((words) => ({
+    name: words.join(' ') || 'this checkout',
+    root: ROOT,
+    nodeFlags: words.filter((word) => !ENV_WORD.test(word)),
+    env: Object.fromEntries(
+      words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+    ),
+  }))
+  if (BASELINE) variants.push({ name: `at ${BASELINE}`, root: checkout(BASELINE), nodeFlags: [], env: {} })
 
   const s3 = await startS3rverProcess()
   const largePath = join(tempDir('memory-ab'), 'large.bin')
