@@ -17,8 +17,8 @@
  * variants, spaces within one (an empty one: none), e.g.
  * `--flags=';--max-semi-space-size=2'`. A word of the form `NAME=value` with an
  * upper-case name is an environment variable of that variant instead, e.g.
- * `--flags=';GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536'`. Without `--flags`, this checkout runs
- * as it is. Not part of `npm test`: it prints figures and checks statuses,
+ * `--flags=';GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536'`. Without
+ * `--flags`, this checkout runs as it is. Not part of `npm test`: it prints figures and checks statuses,
  * bytes and counters, it asserts no timing.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -41,7 +41,8 @@ import { runWrk } from './lib/wrk'
 
 const ROUNDS = Number(flag('rounds') ?? 3)
 const BASELINE = flag('baseline')
-const ENV_WORD = /^[A-Z_][A-Z0-9_]*=/
+/** `NAME=value`: an environment variable among a variant's words. */
+const ENV_WORD = /^([A-Z_][A-Z0-9_]*)=(.*)$/
 const FLAG_SETS = (flag('flags') ?? '').split(';').map((set) => set.split(' ').filter(Boolean))
 const MiB = 1024 ** 2
 const GiB = 1024 ** 3
@@ -164,14 +165,15 @@ async function measure(
 
 async function main(): Promise<void> {
   const adminKey = `bench-admin-${randomBytes(12).toString('hex')}`
-  const variants: Variant[] = FLAG_SETS.map((words) => ({
-    name: words.join(' ') || 'this checkout',
-    root: ROOT,
-    nodeFlags: words.filter((word) => !ENV_WORD.test(word)),
-    env: Object.fromEntries(
-      words.filter((word) => ENV_WORD.test(word)).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
-    ),
-  }))
+  const variants: Variant[] = FLAG_SETS.map((words) => {
+    const variant: Variant = { name: words.join(' ') || 'this checkout', root: ROOT, nodeFlags: [], env: {} }
+    for (const word of words) {
+      const [, name, value] = ENV_WORD.exec(word) ?? []
+      if (name !== undefined && value !== undefined) variant.env[name] = value
+      else variant.nodeFlags.push(word)
+    }
+    return variant
+  })
   if (BASELINE) variants.push({ name: `at ${BASELINE}`, root: checkout(BASELINE), nodeFlags: [], env: {} })
 
   const s3 = await startS3rverProcess()

@@ -10,8 +10,8 @@
 // the first start builds it (well under a second).
 //
 // package.json runs this with `--max-semi-space-size=4`: V8's young generation
-// capped at 4 MiB a half instead of 16, which keeps the resident peaks under
-// load 20–50 MiB lower for 5–9 % more CPU per small request
+// capped at 4 MiB a half instead of 16, which kept the resident peaks under
+// load 15–70 MiB lower in the bench for 5–9 % more CPU per small request
 // (docs/performance.md, "The young generation, measured again"). The option
 // only works on node's command line.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
